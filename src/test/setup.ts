@@ -1,0 +1,2 @@
+// Vitest setup: a fresh in-memory IndexedDB for storage tests in Node.
+import 'fake-indexeddb/auto';
