@@ -1,0 +1,53 @@
+/**
+ * @file The current workspace and the list of workspaces, as UI state.
+ */
+import { liveQuery } from 'dexie';
+import type { WorkspaceRecord } from '../../storage/records';
+import { ensureDefaultWorkspace, getWorkspace, listWorkspaces, setCurrentWorkspace } from '../../storage/workspaces';
+import { handleError } from '../shared/notices.svelte';
+
+class WorkspaceState {
+  #current = $state<WorkspaceRecord | null>(null);
+  #all = $state.raw<WorkspaceRecord[]>([]);
+  #ready = $state(false);
+
+  get current(): WorkspaceRecord | null {
+    return this.#current;
+  }
+  get all(): readonly WorkspaceRecord[] {
+    return this.#all;
+  }
+  get ready(): boolean {
+    return this.#ready;
+  }
+
+  /** Open (or create on a first visit) the current workspace, and watch the list. */
+  async init(): Promise<void> {
+    this.#current = await ensureDefaultWorkspace();
+    liveQuery(() => listWorkspaces()).subscribe({
+      next: (all) => {
+        this.#all = all;
+        const current = this.#current && all.find((w) => w.id === this.#current?.id);
+        if (current) this.#current = current;
+      },
+      error: (err) => handleError(err, 'Could not list the workspaces'),
+    });
+    this.#ready = true;
+  }
+
+  /** Make `id` the current workspace. */
+  async switchTo(id: string): Promise<void> {
+    const workspace = await getWorkspace(id);
+    if (!workspace) throw new Error(`Workspace ${id} does not exist`);
+    await setCurrentWorkspace(id);
+    this.#current = workspace;
+  }
+
+  /** After the current workspace was deleted: fall back to another one (or a new default). */
+  async reopen(): Promise<void> {
+    this.#current = await ensureDefaultWorkspace();
+  }
+}
+
+/** The app's workspace state. */
+export const workspaceState = new WorkspaceState();

@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { parseRoute, routeHref } from './route';
+
+describe('parseRoute', () => {
+  it('maps the empty hash to the data page', () => {
+    expect(parseRoute('')).toEqual({ name: 'data' });
+    expect(parseRoute('#/')).toEqual({ name: 'data' });
+    expect(parseRoute('#/data')).toEqual({ name: 'data' });
+  });
+
+  it('parses dataset pages and tabs', () => {
+    expect(parseRoute('#/data/abc')).toEqual({ name: 'dataset', datasetId: 'abc', tab: 'preview' });
+    expect(parseRoute('#/data/abc/profile')).toEqual({ name: 'dataset', datasetId: 'abc', tab: 'profile' });
+    expect(parseRoute('#/data/abc/bogus')).toEqual({ name: 'dataset', datasetId: 'abc', tab: 'preview' });
+  });
+
+  it('survives malformed escapes and hostile text', () => {
+    expect(parseRoute('#/data/%E0%A4%A')).toEqual({ name: 'dataset', datasetId: '%E0%A4%A', tab: 'preview' });
+    expect(parseRoute('#/<img src=x>')).toEqual({ name: 'not-found', path: '<img src=x>' });
+  });
+
+  it('round-trips through routeHref', () => {
+    const route = { name: 'dataset', datasetId: 'a/b c', tab: 'versions' } as const;
+    expect(parseRoute(routeHref(route))).toEqual(route);
+  });
+});

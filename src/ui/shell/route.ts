@@ -1,0 +1,50 @@
+/**
+ * @file Hash routes of the lab. Hash routing keeps the built app working from any static host and sub-path.
+ */
+
+/** A parsed route. */
+export type Route =
+  | { name: 'data' }
+  | { name: 'dataset'; datasetId: string; tab: DatasetTab }
+  | { name: 'settings' }
+  | { name: 'not-found'; path: string };
+
+/** Tabs of a dataset page. */
+export type DatasetTab = 'preview' | 'profile' | 'versions' | 'images';
+
+const DATASET_TABS: readonly DatasetTab[] = ['preview', 'profile', 'versions', 'images'];
+
+/** Parse `location.hash` (with or without the leading `#`). */
+export function parseRoute(hash: string): Route {
+  const path = hash.replace(/^#/, '').replace(/^\/+/, '').replace(/\/+$/, '');
+  const parts = path.split('/').map((part) => safeDecode(part));
+  if (path === '' || (parts[0] === 'data' && parts.length === 1)) return { name: 'data' };
+  if (parts[0] === 'data' && parts.length >= 2 && parts[1]) {
+    const tab = (DATASET_TABS as readonly string[]).includes(parts[2] ?? '') ? (parts[2] as DatasetTab) : 'preview';
+    return { name: 'dataset', datasetId: parts[1], tab };
+  }
+  if (parts[0] === 'settings' && parts.length === 1) return { name: 'settings' };
+  return { name: 'not-found', path };
+}
+
+/** The hash for a route. */
+export function routeHref(route: Route): string {
+  switch (route.name) {
+    case 'data':
+      return '#/data';
+    case 'dataset':
+      return `#/data/${encodeURIComponent(route.datasetId)}${route.tab === 'preview' ? '' : `/${route.tab}`}`;
+    case 'settings':
+      return '#/settings';
+    case 'not-found':
+      return `#/${route.path}`;
+  }
+}
+
+function safeDecode(part: string): string {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    return part;
+  }
+}
