@@ -18,7 +18,10 @@ export default defineConfig({
       srcDir: 'src',
       filename: 'sw.ts',
       registerType: 'prompt',
+      // src/runtime/pwa.ts registers the worker itself (relative URL, update prompt, isolation reload).
       injectRegister: false,
+      // The glob below already lists the icons, and the plugin adds manifest.webmanifest itself.
+      includeManifestIcons: false,
       manifest: {
         name: 'Benchtop',
         short_name: 'Benchtop',
@@ -36,7 +39,7 @@ export default defineConfig({
       },
       injectManifest: {
         // Precache the app shell only; large wasm, models and datasets are cached on first use.
-        globPatterns: ['**/*.{js,css,html,svg,png,webmanifest}'],
+        globPatterns: ['**/*.{js,css,html,svg,png}'],
         globIgnores: ['**/datasets/**', '**/models/**', '**/ort/**', '**/*.wasm'],
         maximumFileSizeToCacheInBytes: 4 * 1024 * 1024,
       },

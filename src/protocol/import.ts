@@ -50,6 +50,13 @@ export interface ImportResult {
 /** The API the import worker exposes. */
 export interface ImportWorkerApi {
   importDataset(request: ImportRequest, onProgress: (progress: ImportProgress) => void): Promise<ImportResult>;
-  /** Recompute column profiles after the user overrides column types; returns the new schema. */
-  retypeColumns(workspaceId: string, versionId: string, types: { column: string; type: ColumnType }[]): Promise<ColumnSchema[]>;
+  /** Recompute column profiles after the user overrides column types; stored chunks are not changed. */
+  retypeColumns(workspaceId: string, versionId: string, types: { column: string; type: ColumnType }[]): Promise<RetypeResult>;
+}
+
+/** What a type override did. */
+export interface RetypeResult {
+  columns: ColumnSchema[];
+  /** Human notes, e.g. values that do not parse as the new type and now count as missing. */
+  notes: string[];
 }

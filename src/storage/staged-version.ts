@@ -265,21 +265,39 @@ export interface SweepOptions {
 
 /**
  * Deletes staging versions (and their chunks) left by a closed tab or a killed worker: every
- * incomplete version whose import lock is free. `isLocked` receives the lock name
- * (`importLockName(versionId)`) and the version id; pass the names from `navigator.locks.query()`
- * (held and pending). Returns how many versions were deleted.
+ * incomplete version for which `isLocked(versionId)` is false. Returns the deleted version ids.
+ * In a browser pass `await importLockPredicate()`.
  */
 export async function sweepIncompleteVersions(
   db: WorkspaceDb,
-  isLocked: (lockName: string, versionId: string) => boolean | Promise<boolean>,
+  isLocked: (versionId: string) => boolean | Promise<boolean>,
   options: SweepOptions = {},
-): Promise<number> {
+): Promise<string[]> {
   const staging = await db.datasetVersions.where('complete').equals(0).toArray();
-  let deleted = 0;
+  const deleted: string[] = [];
   for (const version of staging) {
     if (options.createdBefore !== undefined && version.createdAt >= options.createdBefore) continue;
-    if (await isLocked(importLockName(version.id), version.id)) continue;
-    if (await deleteStagedVersion(db, version.id)) deleted++;
+    if (await isLocked(version.id)) continue;
+    if (await deleteStagedVersion(db, version.id)) deleted.push(version.id);
   }
   return deleted;
+}
+
+/**
+ * A predicate telling whether an import holds (or waits for) a version's lock, from one snapshot of
+ * `navigator.locks.query()`. Where Web Locks are unavailable (Node) it says "not locked".
+ */
+export async function importLockPredicate(): Promise<(versionId: string) => boolean> {
+  const locks = globalThis.navigator?.locks;
+  if (!locks) return () => false;
+  const snapshot = await locks.query();
+  const names = new Set([...(snapshot.held ?? []), ...(snapshot.pending ?? [])].map((lock) => lock.name));
+  return (versionId) => names.has(importLockName(versionId));
+}
+
+/** Runs `fn` holding the import lock of `versionId` (exclusive); without a lock where Web Locks are unavailable. */
+export async function withImportLock<T>(versionId: string, fn: () => Promise<T>): Promise<T> {
+  const locks = globalThis.navigator?.locks;
+  if (!locks) return fn();
+  return locks.request(importLockName(versionId), fn);
 }

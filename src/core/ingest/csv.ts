@@ -16,6 +16,9 @@ export const CSV_DELIMITERS = [',', '\t', ';', '|'] as const;
 /** A quoted field still open after this many characters is taken to swallow the rest of the file. */
 export const MAX_OPEN_QUOTE_CHARS = 16 * 1024 * 1024;
 
+/** Characters handed to papaparse per call. */
+const PARSE_CHARS = 128 * 1024;
+
 /** Options of {@link ingestCsv}. */
 export interface CsvOptions {
   /** File name, for messages and for TSV-by-extension. */
@@ -116,15 +119,19 @@ export async function ingestCsv(blob: Blob, ctx: IngestContext, options: CsvOpti
     let text = decoder.decode(slice, { stream: true });
     if (first && text.charCodeAt(0) === 0xfeff) text = text.slice(1); // byte-order mark (TextDecoder strips it already)
     first = false;
-    text = normalizeNewlines(text, heldCR);
-    heldCR = text.endsWith('\r');
+    if (heldCR) text = `\r${text}`;
+    heldCR = text.endsWith('\r'); // may pair with a '\n' starting the next slice
     if (heldCR) text = text.slice(0, -1);
-    await consume(text, false);
+    text = normalizeNewlines(text);
+    // parse in small pieces: short-lived row arrays die young, which keeps the garbage collector cheap
+    for (let at = 0; at < text.length; at += PARSE_CHARS) {
+      await consume(text.slice(at, at + PARSE_CHARS), false);
+      throwIfAborted(ctx.signal);
+    }
     throwIfAborted(ctx.signal);
     report({ status: 'parsing', bytes, total: blob.size, rows: dataRows });
   }
-  const tail = normalizeNewlines(decoder.decode(), heldCR);
-  await consume(heldCR && !tail.startsWith('\n') ? `\n${tail}` : tail, true);
+  await consume(normalizeNewlines(`${heldCR ? '\r' : ''}${decoder.decode()}`), true);
   if (headerLength === -1) throw new IngestError('no-rows', `"${name}" has no rows; expected a header row and data rows`);
   if (dataRows === 0) throw new IngestError('no-rows', `"${name}" has a header but no data rows; expected at least one row after the header`);
   report({ status: 'parsing', bytes, total: blob.size, rows: dataRows }, true);
@@ -132,9 +139,8 @@ export async function ingestCsv(blob: Blob, ctx: IngestContext, options: CsvOpti
   return { ...table, contentHash: hasher.digest() };
 }
 
-/** Turns '\r\n' and lone '\r' into '\n'; `afterCR` says the previous text ended with a held-back '\r'. */
-function normalizeNewlines(text: string, afterCR: boolean): string {
-  if (afterCR) text = text.startsWith('\n') ? text : `\n${text}`;
+/** Turns '\r\n' and lone '\r' into '\n' (also inside quoted fields). */
+function normalizeNewlines(text: string): string {
   return text.indexOf('\r') === -1 ? text : text.replace(/\r\n?/g, '\n');
 }
 

@@ -28,18 +28,53 @@ export function isMissingToken(s: string): boolean {
   return s.length === 0 || (s.length <= 4 && missingSet.has(s));
 }
 
+/** Exact powers of ten 10^0..10^22 (every one is a double without rounding). */
+const POW10 = Array.from({ length: 23 }, (_, k) => 10 ** k);
+
 /**
  * Parses a decimal number (`12`, `-3.5`, `.5`, `1e-3`, `+7`); returns `NaN` for anything else,
  * including hexadecimal, surrounding spaces, `Infinity`, overflowing values (`1e999`) and the empty string.
+ * Plain decimals of up to 15 digits are read from char codes (an exact integer divided by an exact power of ten
+ * is correctly rounded, so the result equals `Number(s)`); the rest go through `Number(s)`.
  */
 export function parseNumber(s: string): number {
   const n = s.length;
   if (n === 0) return NaN;
+  let i = 0;
+  let c = s.charCodeAt(0);
+  let negative = false;
+  if (c === 45 || c === 43) {
+    negative = c === 45;
+    if (n === 1) return NaN;
+    i = 1;
+  }
+  let mantissa = 0;
+  let digits = 0;
+  let fraction = -1; // digits after the dot; -1 while no dot was seen
+  for (; i < n; i++) {
+    c = s.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      mantissa = mantissa * 10 + (c - 48);
+      digits++;
+      if (fraction >= 0) fraction++;
+    } else if (c === 46 && fraction < 0) {
+      fraction = 0;
+    } else {
+      return parseNumberSlow(s);
+    }
+  }
+  if (digits === 0) return NaN; // ".", "-", "+."
+  if (digits > 15) return parseNumberSlow(s);
+  const v = fraction > 0 ? mantissa / POW10[fraction] : mantissa;
+  return negative ? -v : v;
+}
+
+/** The general case of {@link parseNumber}: exponents and long digit strings. */
+function parseNumberSlow(s: string): number {
+  const n = s.length;
   const c0 = s.charCodeAt(0);
-  // first char must be a digit, sign or dot
   if (!((c0 >= 48 && c0 <= 57) || c0 === 45 || c0 === 43 || c0 === 46)) return NaN;
   const last = s.charCodeAt(n - 1);
-  // last char must be a digit or a dot ("1." is a number; "1 " and "1e" are not)
   if (!((last >= 48 && last <= 57) || last === 46)) return NaN;
   if (n > 1) {
     const c1 = s.charCodeAt(1);
@@ -87,37 +122,88 @@ export function isBooleanText(s: string): boolean {
   return parseBoolean(s) !== -1;
 }
 
-const ISO_DATETIME = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?(Z|[+-]\d{2}(?::?\d{2})?)?$/;
+/** Days from 1970-01-01 to the given proleptic Gregorian date (Hinnant's days_from_civil). */
+function daysFromCivil(year: number, month: number, day: number): number {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const doy = Math.floor((153 * (month + (month > 2 ? -3 : 9)) + 2) / 5) + day - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146097 + doe - 719468;
+}
+
+function daysInMonth(year: number, month: number): number {
+  if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+}
+
+/** Two ASCII digits at `i` as a number, or -1. */
+function twoDigits(s: string, i: number): number {
+  const a = s.charCodeAt(i) - 48;
+  const b = s.charCodeAt(i + 1) - 48;
+  return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : -1;
+}
 
 /**
  * Parses an ISO 8601 date or date-time to epoch milliseconds; `NaN` when `s` is not one.
- * Accepts `2012-01-01`, `2012-01-01T10:00:00Z`, `2012-01-01 10:00`, fractions and `+02:00` offsets.
+ * Accepts `2012-01-01`, `2012-01-01T10:00:00Z`, `2012-01-01 10:00`, fractions of a second and `+02:00` offsets.
  * Times without an offset are read as UTC, so the result does not depend on the machine's time zone.
+ * Read from char codes (no regex, no Date object): it runs once per cell of a date column.
  */
 export function parseDatetime(s: string): number {
-  // cheap guard before the regex: "dddd-dd-dd..."
-  if (s.length < 10 || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45) return NaN;
-  const m = ISO_DATETIME.exec(s);
-  if (m === null) return NaN;
-  const year = +m[1];
-  const month = +m[2];
-  const day = +m[3];
-  const hour = m[4] === undefined ? 0 : +m[4];
-  const minute = m[5] === undefined ? 0 : +m[5];
-  const second = m[6] === undefined ? 0 : +m[6];
-  const ms = m[7] === undefined ? 0 : Math.floor(+`0.${m[7]}` * 1000);
-  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60) return NaN;
-  let t = Date.UTC(year, month - 1, day, hour, minute, second, ms);
-  // reject 2012-02-30 and friends (Date.UTC rolls them over)
-  if (new Date(t).getUTCDate() !== day) return NaN;
-  const zone = m[8];
-  if (zone !== undefined && zone !== 'Z') {
-    const sign = zone.charCodeAt(0) === 45 ? -1 : 1;
-    const digits = zone.slice(1).replace(':', '');
-    const offsetMinutes = +digits.slice(0, 2) * 60 + (digits.length > 2 ? +digits.slice(2) : 0);
-    t -= sign * offsetMinutes * 60_000;
+  const n = s.length;
+  if (n < 10 || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45) return NaN;
+  const hi = twoDigits(s, 0);
+  const lo = twoDigits(s, 2);
+  const month = twoDigits(s, 5);
+  const day = twoDigits(s, 8);
+  if (hi < 0 || lo < 0 || month < 1 || month > 12 || day < 1) return NaN;
+  const year = hi * 100 + lo;
+  if (day > daysInMonth(year, month)) return NaN;
+  let t = daysFromCivil(year, month, day) * 86_400_000;
+  if (n === 10) return t;
+  const sep = s.charCodeAt(10);
+  if ((sep !== 84 && sep !== 32) || n < 16 || s.charCodeAt(13) !== 58) return NaN; // 'T' or ' ', then hh:mm
+  const hour = twoDigits(s, 11);
+  const minute = twoDigits(s, 14);
+  if (hour < 0 || hour > 23 || minute < 0 || minute > 59) return NaN;
+  t += hour * 3_600_000 + minute * 60_000;
+  let i = 16;
+  if (i < n && s.charCodeAt(i) === 58) {
+    const second = twoDigits(s, i + 1);
+    if (second < 0 || second > 60) return NaN;
+    t += second * 1000;
+    i += 3;
+    if (i < n && (s.charCodeAt(i) === 46 || s.charCodeAt(i) === 44)) {
+      i++;
+      let scale = 100;
+      const start = i;
+      for (; i < n; i++) {
+        const d = s.charCodeAt(i) - 48;
+        if (d < 0 || d > 9) break;
+        t += d * scale;
+        scale /= 10;
+      }
+      if (i === start || i - start > 9) return NaN;
+      t = Math.floor(t);
+    }
   }
-  return t;
+  if (i === n) return t;
+  const z = s.charCodeAt(i);
+  if (z === 90) return i + 1 === n ? t : NaN; // 'Z'
+  if (z !== 43 && z !== 45) return NaN;
+  const oh = twoDigits(s, i + 1);
+  if (oh < 0 || oh > 23) return NaN;
+  let om = 0;
+  let end = i + 3;
+  if (end < n) {
+    if (s.charCodeAt(end) === 58) end++;
+    om = twoDigits(s, end);
+    if (om < 0 || om > 59) return NaN;
+    end += 2;
+  }
+  if (end !== n) return NaN;
+  return t - (z === 45 ? -1 : 1) * (oh * 60 + om) * 60_000;
 }
 
 /** True when `s` is an ISO 8601 date or date-time (see {@link parseDatetime}). */

@@ -13,7 +13,7 @@ import { withImportWorker } from '../../runtime/import-runner';
 import { formatDatetime } from '../../core/table/column-types';
 import type { ColumnSchema } from '../../protocol/dataset';
 import { workspaceState } from '../settings/workspace-state.svelte';
-import type { CellText } from '../shared/VirtualTable.svelte';
+import type { CellText } from '../shared/cell-text';
 
 export type { DatasetSummary } from '../../storage/datasets';
 

@@ -1,0 +1,58 @@
+/**
+ * Upgrade tests. The pattern each new schema version copies: create a database declaring only the
+ * versions up to the old one, fill it with rows shaped as that version wrote them, close it, open it
+ * with the current code (which runs the upgrades) and check the data.
+ */
+import { Dexie } from 'dexie';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { resetStorage, testChunk } from '../test/storage-fixtures';
+import {
+  WORKSPACE_SCHEMA_VERSION,
+  WORKSPACE_SCHEMA_VERSIONS,
+  openWorkspaceDbAtVersion,
+  primaryKeyFields,
+  workspaceDbName,
+  workspaceTablesAt,
+} from './workspace-schema';
+import { WorkspaceDb } from './workspace-schema';
+
+beforeEach(resetStorage);
+
+describe('workspace schema', () => {
+  it('numbers versions 1, 2, 3... with no gap', () => {
+    expect(WORKSPACE_SCHEMA_VERSIONS.map((s) => s.version)).toEqual(WORKSPACE_SCHEMA_VERSIONS.map((_, i) => i + 1));
+  });
+
+  it('lists the tables of a version and their primary keys', () => {
+    const v1 = workspaceTablesAt(1);
+    expect([...v1.keys()]).toEqual(['datasets', 'datasetVersions', 'columnChunks', 'settings']);
+    expect(primaryKeyFields(v1.get('columnChunks') ?? '')).toEqual(['versionId', 'column', 'index']);
+    expect(primaryKeyFields(v1.get('datasets') ?? '')).toEqual(['id']);
+  });
+
+  it('refuses a version that does not exist', () => {
+    expect(() => openWorkspaceDbAtVersion('x', WORKSPACE_SCHEMA_VERSION + 1)).toThrow('does not exist');
+  });
+
+  it('upgrades a version-1 database to the current schema, keeping its data', async () => {
+    const name = workspaceDbName('upgrade-v1');
+    const old = openWorkspaceDbAtVersion(name, 1);
+    await old.table('datasets').add({ id: 'd1', name: 'Iris', createdAt: 1, updatedAt: 2, latestVersionId: 'v1' });
+    await old.table('datasetVersions').add({
+      id: 'v1', datasetId: 'd1', contentHash: 'abc', format: 'csv', sourceName: 'iris.csv', sizeBytes: 100, rows: 3, chunkRows: 4,
+      columns: [], profiles: [], issues: [], createdAt: 1, complete: 1,
+    });
+    await old.table('columnChunks').add({ versionId: 'v1', column: 0, index: 0, data: testChunk(0, 0, 3, 4) });
+    old.close();
+
+    const current = new WorkspaceDb(name);
+    await current.open();
+    expect(current.verno).toBe(WORKSPACE_SCHEMA_VERSION);
+    expect((await current.datasets.get('d1'))?.name).toBe('Iris');
+    expect((await current.datasetVersions.where('[datasetId+contentHash]').equals(['d1', 'abc']).first())?.id).toBe('v1');
+    const chunk = await current.columnChunks.get(['v1', 0, 0]);
+    expect(chunk?.data.kind === 'f64' && Array.from(chunk.data.values)).toEqual([0, 1, 2]);
+    current.close();
+    await Dexie.delete(name);
+  });
+});

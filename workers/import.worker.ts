@@ -1,0 +1,15 @@
+/**
+ * @file Import worker: parses files and writes dataset versions off the main thread.
+ * Logic lives in src/storage/dataset-import.ts (tested without a Worker).
+ */
+import { expose } from 'comlink';
+import type { ImportWorkerApi } from '../src/protocol/import';
+import { importDataset, retypeColumns } from '../src/storage/dataset-import';
+
+const api: ImportWorkerApi = {
+  // Progress goes back through a comlink proxy: one small message per update, no shared state.
+  importDataset: (request, onProgress) => importDataset(request, onProgress),
+  retypeColumns,
+};
+
+expose(api);
