@@ -60,3 +60,9 @@ export interface RetypeResult {
   /** Human notes, e.g. values that do not parse as the new type and now count as missing. */
   notes: string[];
 }
+
+/** The API of the hash worker, which hashes a source beside the parse (on another core). */
+export interface HashWorkerApi {
+  /** Lower-case hex SHA-256 of the blob's bytes. */
+  hashBlob(blob: Blob): Promise<string>;
+}

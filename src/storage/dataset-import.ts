@@ -21,8 +21,9 @@ const MAX_URL_BYTES = 512 * 1024 * 1024;
 export async function importDataset(
   request: ImportRequest,
   onProgress: (progress: ImportProgress) => void,
-  signal?: AbortSignal,
+  options: { signal?: AbortSignal; hashBlob?: (blob: Blob) => Promise<string> } = {},
 ): Promise<ImportResult> {
+  const { signal, hashBlob } = options;
   const db = getWorkspaceDb(request.workspaceId);
   const input = await resolveInput(request, signal);
   const datasetId = request.datasetId ?? (await findDatasetFor(db, request));
@@ -41,7 +42,7 @@ export async function importDataset(
       sizeBytes,
     });
     try {
-      const table = await ingestTable(input, staged, { signal, onProgress });
+      const table = await ingestTable(input, staged, { signal, onProgress, ...(hashBlob ? { hashBlob } : {}) });
       const target = request.target !== undefined && table.columns.some((c) => c.name === request.target) ? request.target : undefined;
       const committed = await staged.commit({
         contentHash: table.contentHash,

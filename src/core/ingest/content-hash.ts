@@ -21,6 +21,14 @@ export async function createContentHasher(): Promise<ContentHasher> {
   };
 }
 
+/** A hasher that ignores its input: used when the content hash is computed elsewhere. */
+export const SKIPPED_HASHER: ContentHasher = Object.freeze({ update: () => undefined, digest: () => '' });
+
+/** The hasher a reader should use: a real one, or {@link SKIPPED_HASHER} when the caller hashes. */
+export async function hasherFor(hashInline: boolean | undefined): Promise<ContentHasher> {
+  return hashInline === false ? SKIPPED_HASHER : createContentHasher();
+}
+
 /** SHA-256 (hex) of a whole blob, read in slices. */
 export async function hashBlob(blob: Blob, signal?: AbortSignal): Promise<string> {
   const hasher = await createContentHasher();

@@ -5,7 +5,7 @@
  */
 import Papa from 'papaparse';
 import { TableBuilder } from '../table/table-builder';
-import { createContentHasher, readBlobSlices } from './content-hash';
+import { hasherFor, readBlobSlices } from './content-hash';
 import { type IngestContext, type IngestedTable, progressThrottle } from './ingest-context';
 import { IngestError, throwIfAborted } from './ingest-error';
 import { findBinaryByte } from './text-sniff';
@@ -60,7 +60,7 @@ export async function ingestCsv(blob: Blob, ctx: IngestContext, options: CsvOpti
   const { name } = options;
   if (blob.size === 0) throw new IngestError('empty-file', `The file is empty: "${name}" has 0 bytes; expected a header row and data rows`);
   const builder = new TableBuilder(ctx.store, { chunkRows: ctx.chunkRows, issues: ctx.issues });
-  const hasher = await createContentHasher();
+  const hasher = await hasherFor(ctx.hashInline);
   const decoder = new TextDecoder('utf-8');
   const report = progressThrottle(ctx.onProgress);
   let delimiter = options.delimiter ?? (/\.tsv$/i.test(name) ? '\t' : undefined);

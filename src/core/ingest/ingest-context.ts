@@ -14,6 +14,11 @@ export interface IngestContext {
   onProgress?: (progress: ImportProgress) => void;
   /** Rows per chunk; tests shrink it. */
   chunkRows?: number;
+  /**
+   * False when the caller hashes the source itself (e.g. in a parallel worker): readers then skip their
+   * inline SHA-256 and return an empty `contentHash`, which {@link ingestTable} fills in.
+   */
+  hashInline?: boolean;
 }
 
 /** A table written to the store, with the SHA-256 (hex) of its source content. */

@@ -14,17 +14,7 @@ import { IngestError, throwIfAborted } from './ingest-error';
 import { ingestJson } from './json';
 import { ingestParquet } from './parquet';
 
-/** File extensions the importer accepts, with the format each one means. */
-export const ACCEPTED_EXTENSIONS: ReadonlyMap<string, ImportFormat> = new Map([
-  ['.csv', 'csv'],
-  ['.tsv', 'tsv'],
-  ['.txt', 'csv'],
-  ['.json', 'json'],
-  ['.jsonl', 'jsonl'],
-  ['.ndjson', 'jsonl'],
-  ['.parquet', 'parquet'],
-  ['.zip', 'images'],
-]);
+export { ACCEPTED_EXTENSIONS, detectFormat } from './detect-format';
 
 /** What to import: a single file (`blob`) or, for images, a picked folder (`files`). */
 export interface IngestInput {
@@ -43,6 +33,11 @@ export interface IngestOptions {
   issueLimit?: number;
   /** Rows per chunk; tests shrink it. Storage must use the default. */
   chunkRows?: number;
+  /**
+   * Hashes a single-file source elsewhere (a second worker, so hashing runs beside parsing on another core).
+   * Must give the same SHA-256 hex as the inline hasher. Image sets are always hashed inline.
+   */
+  hashBlob?: (blob: Blob) => Promise<string>;
 }
 
 /** What {@link ingestTable} wrote and found. */
@@ -57,31 +52,16 @@ export interface IngestResult {
   chunkCount: number;
 }
 
-/**
- * Detects the import format from a file name (and, for `.txt`/unknown JSON, its first bytes).
- * Throws an {@link IngestError} naming the accepted extensions when the name has none of them.
- */
-export function detectFormat(fileName: string, firstBytes?: Uint8Array): ImportFormat {
-  const dot = fileName.lastIndexOf('.');
-  const extension = dot === -1 ? '' : fileName.slice(dot).toLowerCase();
-  const format = ACCEPTED_EXTENSIONS.get(extension);
-  if (format === undefined) {
-    if (firstBytes && startsWith(firstBytes, [0x50, 0x41, 0x52, 0x31])) return 'parquet';
-    if (firstBytes && startsWith(firstBytes, [0x50, 0x4b, 0x03, 0x04])) return 'images';
-    throw new IngestError(
-      'unknown-format',
-      `Cannot import "${fileName}": unknown file type "${extension || '(no extension)'}"; expected one of ${[...ACCEPTED_EXTENSIONS.keys()].join(' ')}`,
-    );
-  }
-  return format;
-}
-
 /** Streams `input` into `store`, then profiles each column from the stored chunks. Throws {@link IngestError} or an AbortError. */
 export async function ingestTable(input: IngestInput, store: ChunkStore, options: IngestOptions = {}): Promise<IngestResult> {
   const issues = new IssueList(options.issueLimit);
-  const ctx: IngestContext = { store, issues, signal: options.signal, onProgress: options.onProgress, chunkRows: options.chunkRows };
+  const external = options.hashBlob && input.blob && input.format !== 'images' ? options.hashBlob(input.blob) : undefined;
+  // Settle the external hash even when reading fails, so its rejection is never unhandled.
+  external?.catch(() => undefined);
+  const ctx: IngestContext = { store, issues, signal: options.signal, onProgress: options.onProgress, chunkRows: options.chunkRows, hashInline: !external };
   throwIfAborted(options.signal);
   const table = await readSource(input, ctx);
+  if (external) table.contentHash = await external;
   options.onProgress?.({ status: 'finishing', rows: table.rows });
   const profiles: ColumnProfile[] = [];
   for (let c = 0; c < table.columns.length; c++) {
@@ -118,8 +98,4 @@ function readSource(input: IngestInput, ctx: IngestContext): Promise<IngestedTab
 function requireBlob(input: IngestInput): Blob {
   if (!input.blob) throw new IngestError('empty-file', `No file was given for "${input.name}"; expected a ${input.format} file`);
   return input.blob;
-}
-
-function startsWith(bytes: Uint8Array, prefix: number[]): boolean {
-  return prefix.every((b, i) => bytes[i] === b);
 }

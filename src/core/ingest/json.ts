@@ -4,7 +4,7 @@
  */
 import type { Cell } from '../table/column-encoder';
 import { TableBuilder } from '../table/table-builder';
-import { createContentHasher, readBlobSlices } from './content-hash';
+import { hasherFor, readBlobSlices } from './content-hash';
 import { type IngestContext, type IngestedTable, progressThrottle } from './ingest-context';
 import { IngestError, throwIfAborted } from './ingest-error';
 import { findBinaryByte } from './text-sniff';
@@ -63,7 +63,7 @@ export async function ingestJson(blob: Blob, ctx: IngestContext, options: JsonOp
 }
 
 async function readLines(blob: Blob, ctx: IngestContext, name: string, builder: TableBuilder): Promise<string> {
-  const hasher = await createContentHasher();
+  const hasher = await hasherFor(ctx.hashInline);
   const decoder = new TextDecoder('utf-8');
   const keys = new KeyColumns(builder);
   const report = progressThrottle(ctx.onProgress);
@@ -123,7 +123,7 @@ async function readDocument(blob: Blob, ctx: IngestContext, name: string, builde
   const bytes = new Uint8Array(await blob.arrayBuffer());
   throwIfAborted(ctx.signal);
   rejectBinary(bytes, name);
-  const hasher = await createContentHasher();
+  const hasher = await hasherFor(ctx.hashInline);
   hasher.update(bytes);
   let doc: unknown;
   try {

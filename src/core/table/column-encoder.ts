@@ -208,7 +208,8 @@ export class ColumnEncoder {
   /** Switches to dict mode at chunk position `at`, converting the chunk's earlier numbers to strings. */
   #demote(at: number, row: number, cell: Cell): void {
     const values = this.#values as Float64Array;
-    this.demotion = { row, value: cellText(cell) ?? '', from: this.kind };
+    // Only a column that held values of another kind was really mixed; a first value that is text is no demotion.
+    if (this.kind !== 'none') this.demotion = { row, value: cellText(cell) ?? '', from: this.kind };
     this.mode = 'dict';
     this.#contradicted = false;
     this.#codes = new Int32Array(this.#chunkRows);

@@ -107,3 +107,14 @@ describe('uniqueHeaderNames', () => {
     expect(table.columns[1]).toMatchObject({ name: 'x (2)', originalName: 'x' });
   });
 });
+
+describe('TableBuilder mixed-type notes', () => {
+  it('does not report a text column whose first value is text', async () => {
+    const store = new MemoryChunkStore();
+    const builder = new TableBuilder(store);
+    builder.setHeader(['species']);
+    await builder.addRows([['setosa'], ['versicolor'], ['3']]);
+    const table = await builder.finish();
+    expect(table.issues.filter((i) => i.code === 'mixed-type')).toEqual([]);
+  });
+});

@@ -116,7 +116,7 @@ export class TableBuilder {
         this.#issues.add({
           code: 'mixed-type',
           row: d.row + 1,
-          message: `Column "${this.#names[c]}" looked like ${d.from === 'none' ? 'numbers' : d.from} values until row ${d.row + 1} ("${clip(d.value)}"); it is kept as ${type}`,
+          message: `Column "${this.#names[c]}" held ${d.from === 'number' ? 'numbers' : `${d.from} values`} until row ${d.row + 1} ("${clip(d.value)}"); it is kept as ${type}`,
         });
       }
       const schema: ColumnSchema = { name: this.#names[c], type, inferredType: type, storage: enc.mode };

@@ -112,6 +112,17 @@ export const datasetService = {
     return deleted.length;
   },
 
+  /**
+   * After a cancel or a crashed worker: the terminated worker's lock is released a moment later, so sweep
+   * until something was removed or a few seconds have passed.
+   */
+  async sweepAfterStop(): Promise<void> {
+    for (let attempt = 0; attempt < 20; attempt++) {
+      if ((await this.sweepIncomplete()) > 0) return;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  },
+
   /** Ask the browser to keep our storage (once per page; the first import triggers it). */
   async requestPersistenceOnce(): Promise<void> {
     if (persistenceAsked) return;

@@ -34,7 +34,7 @@ export class ImportJob {
         this.#state = canceled ? 'canceled' : 'failed';
         this.#error = canceled ? null : errorText(err);
         // A canceled or crashed worker leaves a staged version: remove it now.
-        await datasetService.sweepIncomplete().catch(() => undefined);
+        await datasetService.sweepAfterStop().catch(() => undefined);
         return null;
       },
     );

@@ -3,13 +3,13 @@
  */
 import type { ImportRequest } from '../../protocol/import';
 import type { SampleDataset } from '../../core/catalog/sample-manifest';
-import { detectFormat } from '../../core/ingest/ingest';
+import { detectFormat } from '../../core/ingest/detect-format';
 
 /** Dataset name from a file name: the name without its extension. */
 export function datasetNameFromFile(fileName: string): string {
-  const base = fileName.split(/[\\/]/).pop() ?? fileName;
-  const dot = base.lastIndexOf('.');
-  const name = (dot > 0 ? base.slice(0, dot) : base).trim();
+  // A File's name carries no folder (browsers strip it); any slash in it is part of the name.
+  const dot = fileName.lastIndexOf('.');
+  const name = (dot > 0 ? fileName.slice(0, dot) : fileName).trim().slice(0, 200);
   return name || 'Untitled dataset';
 }
 

@@ -5,6 +5,8 @@ import { liveQuery } from 'dexie';
 import type { WorkspaceRecord } from '../../storage/records';
 import { ensureDefaultWorkspace, getWorkspace, listWorkspaces, setCurrentWorkspace } from '../../storage/workspaces';
 import { handleError } from '../shared/notices.svelte';
+import { getWorkspaceDb } from '../../storage/connections';
+import { importLockPredicate, sweepIncompleteVersions } from '../../storage/staged-version';
 
 class WorkspaceState {
   #current = $state<WorkspaceRecord | null>(null);
@@ -33,6 +35,18 @@ class WorkspaceState {
       error: (err) => handleError(err, 'Could not list the workspaces'),
     });
     this.#ready = true;
+    void this.#sweepLeftovers();
+  }
+
+  /** Imports interrupted by a closed tab or a killed worker leave staged versions: remove those no import holds. */
+  async #sweepLeftovers(): Promise<void> {
+    const current = this.#current;
+    if (!current) return;
+    try {
+      await sweepIncompleteVersions(getWorkspaceDb(current.id), await importLockPredicate());
+    } catch (err) {
+      console.warn('Could not sweep interrupted imports', err);
+    }
   }
 
   /** Make `id` the current workspace. */
@@ -41,6 +55,7 @@ class WorkspaceState {
     if (!workspace) throw new Error(`Workspace ${id} does not exist`);
     await setCurrentWorkspace(id);
     this.#current = workspace;
+    void this.#sweepLeftovers();
   }
 
   /** After the current workspace was deleted: fall back to another one (or a new default). */
