@@ -39,8 +39,9 @@ export default defineConfig({
       },
       injectManifest: {
         // Precache the app shell only; large wasm, models and datasets are cached on first use.
-        globPatterns: ['**/*.{js,css,html,svg,png}'],
-        globIgnores: ['**/datasets/**', '**/models/**', '**/ort/**', '**/*.wasm'],
+        // The sample list (a few KB) is part of the shell, so the Data page lists samples offline on a second visit.
+        globPatterns: ['**/*.{js,css,html,svg,png}', 'datasets/manifest.json'],
+        globIgnores: ['**/datasets/*.{csv,zip}', '**/datasets/*.md', '**/models/**', '**/ort/**', '**/*.wasm'],
         maximumFileSizeToCacheInBytes: 4 * 1024 * 1024,
       },
       devOptions: { enabled: false },

@@ -65,8 +65,7 @@ describe('importDataset', () => {
 
   it('turns a quota error into one clear message and keeps nothing', async () => {
     const quota = new DOMException('The quota has been exceeded.', 'QuotaExceededError');
-    const original = db.columnChunks.bulkPut.bind(db.columnChunks);
-    vi.spyOn(db.columnChunks, 'bulkPut').mockImplementation(() => Promise.reject(quota) as ReturnType<typeof original>);
+    vi.spyOn(db.columnChunks, 'bulkPut').mockImplementation(() => Promise.reject(quota) as ReturnType<typeof db.columnChunks.bulkPut>);
     await expect(importDataset(fileRequest('a\n1\n2\n'), () => undefined)).rejects.toThrow(/storage is full.*nothing of it was kept/i);
     vi.restoreAllMocks();
     expect(await counts()).toEqual({ datasets: 0, versions: 0, chunks: 0 });

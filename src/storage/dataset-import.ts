@@ -71,7 +71,7 @@ export async function importDataset(
 /** Turn a quota error into one clear message; other errors pass through. */
 export function explainStorageError(err: unknown): unknown {
   if (isQuotaError(err)) {
-    return new Error('Browser storage is full: the import was stopped and nothing of it was kept. Delete or export datasets you no longer need (Settings → Storage), then try again.');
+    return new Error('Browser storage is full: the import was stopped and nothing of it was kept. Delete datasets you no longer need (each dataset page has Delete), or export a workspace and delete it (Settings), then try again.');
   }
   return err;
 }
@@ -98,7 +98,10 @@ async function resolveInput(request: ImportRequest, signal?: AbortSignal): Promi
       if (globalThis.location && url.origin !== globalThis.location.origin) {
         throw new Error(`Only same-origin sample files can be opened; "${url.origin}" is another origin`);
       }
-      const response = await fetch(url, { signal });
+      const response = await fetch(url, { signal }).catch((err: unknown) => {
+        if (err instanceof DOMException && err.name === 'AbortError') throw err;
+        throw new Error(`Could not download "${source.name}": the network is unreachable and this file was not saved for offline use yet (it is saved the first time it is opened online)`);
+      });
       if (!response.ok) throw new Error(`Could not download "${source.name}": the server answered ${response.status}`);
       const declared = Number(response.headers.get('content-length') ?? 0);
       if (declared > MAX_URL_BYTES) throw new Error(`"${source.name}" is ${declared} bytes; samples may be at most ${MAX_URL_BYTES}`);

@@ -38,12 +38,20 @@ class WorkspaceState {
     void this.#sweepLeftovers();
   }
 
-  /** Imports interrupted by a closed tab or a killed worker leave staged versions: remove those no import holds. */
+  /**
+   * Imports interrupted by a closed tab or a killed worker leave staged versions: remove those no import holds.
+   * A tab that just closed may still hold its lock for a moment, so look again a few times while some remain.
+   */
   async #sweepLeftovers(): Promise<void> {
     const current = this.#current;
     if (!current) return;
+    const db = getWorkspaceDb(current.id);
     try {
-      await sweepIncompleteVersions(getWorkspaceDb(current.id), await importLockPredicate());
+      for (let attempt = 0; attempt < 10; attempt++) {
+        await sweepIncompleteVersions(db, await importLockPredicate());
+        if ((await db.datasetVersions.where('complete').equals(0).count()) === 0 || this.#current?.id !== current.id) return;
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+      }
     } catch (err) {
       console.warn('Could not sweep interrupted imports', err);
     }
