@@ -164,8 +164,10 @@ describe('runtime caching', () => {
 
     const online = await evaluate(page, () => Promise.all(['datasets/pwa-probe.csv', 'ort/pwa-probe.wasm'].map((u) => fetch(u).then((r) => r.status))), 'first use');
     expect(online).toEqual([200, 200]);
-    const after = await evaluate(page, cachedUrls, 'cache listing after use');
-    expect(after.filter((url) => url.includes('pwa-probe'))).toHaveLength(2);
+    // The service worker writes the cache after answering, so the entries appear a moment later.
+    await expect
+      .poll(async () => (await evaluate(page, cachedUrls, 'cache listing after use')).filter((url) => url.includes('pwa-probe')).length, { timeout: 10_000 })
+      .toBe(2);
 
     await site.stop();
     await context.setOffline(true);
