@@ -1,0 +1,119 @@
+// Shared helpers of the benchmarks: Debian Chromium through playwright-core (never a downloaded browser),
+// timeouts around everything that can hang, and cleanup of servers, browsers and profiles.
+import { chromium } from 'playwright-core';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { execFileSync } from 'node:child_process';
+
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/** Same flags as e2e/browser.ts (kept in step by hand: that file imports vitest). */
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--enable-unsafe-webgpu',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-quic',
+];
+
+/** Reject after `ms` milliseconds: a hang in the page raises no error of its own. */
+export function withTimeout(promise, ms, what) {
+  let timer;
+  return Promise.race([
+    Promise.resolve(promise).finally(() => clearTimeout(timer)),
+    new Promise((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`Timed out after ${ms} ms: ${what}`)), ms);
+    }),
+  ]);
+}
+
+/** Chromium with a fresh persistent profile (IndexedDB as for a first visit). `close()` removes the profile. */
+export async function launchFresh(extraArgs = []) {
+  const userDataDir = mkdtempSync(join(tmpdir(), 'benchtop-bench-'));
+  let context;
+  try {
+    context = await withTimeout(
+      chromium.launchPersistentContext(userDataDir, {
+        executablePath: CHROMIUM_PATH,
+        headless: true,
+        args: [...CHROMIUM_ARGS, ...extraArgs],
+        viewport: { width: 1280, height: 800 },
+      }),
+      60_000,
+      `launching ${CHROMIUM_PATH}`,
+    );
+  } catch (err) {
+    rmSync(userDataDir, { recursive: true, force: true });
+    throw new Error(`Could not start Chromium at ${CHROMIUM_PATH} (install Debian's "chromium"; never download browsers): ${err.message}`);
+  }
+  const page = context.pages()[0] ?? (await context.newPage());
+  return {
+    context,
+    page,
+    async close() {
+      await withTimeout(context.close(), 30_000, 'closing Chromium').catch(() => undefined);
+      rmSync(userDataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** "Chromium 156.0.x built on Debian ..." or the error. */
+export function chromiumVersion() {
+  try {
+    return execFileSync(CHROMIUM_PATH, ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch (err) {
+    return `unknown (${err.message})`;
+  }
+}
+
+/** Close an http.Server, waiting at most a few seconds. */
+export async function closeServer(server) {
+  server.closeAllConnections?.();
+  await withTimeout(new Promise((resolve) => server.close(() => resolve())), 5_000, 'closing the static server').catch(() => undefined);
+}
+
+export const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
+
+/** A fixed-width text table. */
+export function table(headers, rows) {
+  const cells = [headers, ...rows].map((r) => r.map((c) => String(c)));
+  const widths = headers.map((_, i) => Math.max(...cells.map((r) => r[i].length)));
+  const line = (r) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  return [line(cells[0]), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.slice(1).map(line)].join('\n');
+}
+
+/**
+ * Extract a git ref (e.g. HEAD) into bench/.out/tree-<sha> with node_modules linked, so a benchmark can measure
+ * committed code while the working tree is being edited. The bench page sources are copied from the working tree.
+ * Returns { dir, sha }.
+ */
+export function checkoutRef(ref, outDir) {
+  const sha = execFileSync('git', ['rev-parse', '--verify', `${ref}^{commit}`], { encoding: 'utf8' }).trim();
+  const dir = join(outDir, `tree-${sha.slice(0, 12)}`);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  execFileSync('sh', ['-c', `git archive --format=tar ${sha} | tar -x -C "${dir}"`]);
+  mkdirSync(join(dir, 'bench'), { recursive: true });
+  cpSync(resolve('bench/import-page'), join(dir, 'bench/import-page'), { recursive: true });
+  cpSync(resolve('bench/vite.bench.config.ts'), join(dir, 'bench/vite.bench.config.ts'));
+  symlinkSync(resolve('node_modules'), join(dir, 'node_modules'), 'dir');
+  return { dir, sha };
+}
+
+/** The commit of the working tree and whether it has uncommitted changes (for the record). */
+export function treeState() {
+  try {
+    const sha = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'src', 'workers', 'vite.config.ts', 'index.html'], { encoding: 'utf8' }).trim() !== '';
+    return `${sha}${dirty ? ' + uncommitted changes' : ''}`;
+  } catch {
+    return 'unknown';
+  }
+}
