@@ -6,29 +6,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { execFileSync } from 'node:child_process';
 
-export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+import { CHROMIUM_ARGS, CHROMIUM_PATH, withTimeout } from '../scripts/chromium.mjs';
 
-/** Same flags as e2e/browser.ts (kept in step by hand: that file imports vitest). */
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--enable-unsafe-webgpu',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-quic',
-];
-
-/** Reject after `ms` milliseconds: a hang in the page raises no error of its own. */
-export function withTimeout(promise, ms, what) {
-  let timer;
-  return Promise.race([
-    Promise.resolve(promise).finally(() => clearTimeout(timer)),
-    new Promise((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`Timed out after ${ms} ms: ${what}`)), ms);
-    }),
-  ]);
-}
+export { CHROMIUM_ARGS, CHROMIUM_PATH, withTimeout };
 
 /** Chromium with a fresh persistent profile (IndexedDB as for a first visit). `close()` removes the profile. */
 export async function launchFresh(extraArgs = []) {

@@ -6,18 +6,9 @@ import { mkdtempSync, rmSync, existsSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inject } from 'vitest';
+import { CHROMIUM_ARGS, CHROMIUM_PATH, withTimeout } from '../scripts/chromium.mjs';
 
-export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--enable-unsafe-webgpu',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-quic',
-];
+export { CHROMIUM_ARGS, CHROMIUM_PATH };
 
 /** A persistent browser profile in a fresh folder, so IndexedDB and the service worker behave as for a real visitor. */
 export interface Lab {
@@ -33,7 +24,7 @@ export async function openLab(options: { url?: string; path?: string } = {}): Pr
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: CHROMIUM_PATH,
     headless: true,
-    args: CHROMIUM_ARGS,
+    args: [...CHROMIUM_ARGS],
     viewport: { width: 1280, height: 800 },
     acceptDownloads: true,
   });
@@ -55,7 +46,7 @@ export async function openLab(options: { url?: string; path?: string } = {}): Pr
 
 /** Launch a plain browser (no persistent profile). */
 export async function launchBrowser(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
+  return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: [...CHROMIUM_ARGS] });
 }
 
 /** Save a screenshot under e2e/.artifacts for a person to look at. */
@@ -67,13 +58,4 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   return file;
 }
 
-/** Reject after `ms` milliseconds: a hang in the page raises no error of its own. */
-export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout>;
-  return Promise.race([
-    promise.finally(() => clearTimeout(timer)),
-    new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`Timed out after ${ms} ms: ${what}`)), ms);
-    }),
-  ]);
-}
+export { withTimeout };

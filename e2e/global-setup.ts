@@ -1,5 +1,4 @@
 import type { TestProject } from 'vitest/node';
-// @ts-expect-error: plain ES module without types
 import { serve } from '../scripts/serve.mjs';
 
 /** Serves dist/ twice: at the root with COOP/COEP headers, and under a sub-path without them (a static host). */

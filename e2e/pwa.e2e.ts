@@ -12,7 +12,6 @@ import { join } from 'node:path';
 import { inject } from 'vitest';
 import type { Page } from 'playwright-core';
 import { openLab, withTimeout, type Lab } from './browser';
-// @ts-expect-error: plain ES module without types
 import { serve } from '../scripts/serve.mjs';
 
 interface Site {
