@@ -100,8 +100,8 @@ export class StagedVersion implements ChunkStore {
   #state: StagedState = 'open';
   #buffer = new Map<string, ColumnChunkRecord>();
   #bufferBytes = 0;
-  /** Chunks handed to a flush that has not finished: still readable. */
-  #flushing = new Map<string, ColumnChunkRecord>();
+  /** Batches handed to the flush chain that are not written yet (oldest first): still readable. */
+  #pending: Map<string, ColumnChunkRecord>[] = [];
   #flushChain: Promise<void> = Promise.resolve();
   #failure: unknown;
 
@@ -113,7 +113,11 @@ export class StagedVersion implements ChunkStore {
     this.chunkRows = row.chunkRows;
   }
 
-  /** Buffers a chunk (replacing one with the same key); resolves once buffered or, when the buffer is full, flushed. */
+  /**
+   * Buffers a chunk (replacing one with the same key). When the buffer is full it is handed to the database
+   * while parsing goes on: the call waits only for the batch before it, so IndexedDB's commit time overlaps the
+   * parse and at most two batches are held in memory.
+   */
   async write(column: number, index: number, data: ChunkData): Promise<void> {
     this.#assertWritable();
     const key = `${column}:${index}`;
@@ -121,13 +125,19 @@ export class StagedVersion implements ChunkStore {
     if (previous) this.#bufferBytes -= chunkByteSize(previous.data);
     this.#buffer.set(key, { versionId: this.versionId, column, index, data });
     this.#bufferBytes += chunkByteSize(data);
-    if (this.#bufferBytes >= FLUSH_BYTES || this.#buffer.size >= FLUSH_CHUNKS) await this.flush();
+    if (this.#bufferBytes >= FLUSH_BYTES || this.#buffer.size >= FLUSH_CHUNKS) {
+      const before = this.#flushChain;
+      this.#startFlush();
+      await before;
+      if (this.#failure !== undefined) throw this.#failure;
+    }
   }
 
   /** Reads a chunk written earlier, buffered or stored. */
   async read(column: number, index: number): Promise<ChunkData> {
     const key = `${column}:${index}`;
-    const buffered = this.#buffer.get(key) ?? this.#flushing.get(key);
+    let buffered = this.#buffer.get(key);
+    for (let i = this.#pending.length - 1; !buffered && i >= 0; i--) buffered = this.#pending[i].get(key);
     if (buffered) return buffered.data;
     const row = await this.#db.columnChunks.get([this.versionId, column, index]);
     if (!row) throw new Error(`Chunk ${index} of column ${column} was not written to staged version "${this.versionId}"`);
@@ -136,14 +146,19 @@ export class StagedVersion implements ChunkStore {
 
   /** Writes buffered chunks to the database; rejects with the first write failure (a quota error, a deleted version). */
   async flush(): Promise<void> {
-    if (this.#buffer.size > 0) {
-      const batch = this.#buffer;
-      this.#buffer = new Map();
-      this.#bufferBytes = 0;
-      this.#flushChain = this.#flushChain.then(() => this.#writeBatch(batch));
-    }
+    this.#startFlush();
     await this.#flushChain;
     if (this.#failure !== undefined) throw this.#failure;
+  }
+
+  /** Hands the buffer to the flush chain (batches are written in order, one transaction each). */
+  #startFlush(): void {
+    if (this.#buffer.size === 0) return;
+    const batch = this.#buffer;
+    this.#buffer = new Map();
+    this.#bufferBytes = 0;
+    this.#pending.push(batch);
+    this.#flushChain = this.#flushChain.then(() => this.#writeBatch(batch));
   }
 
   /**
@@ -224,8 +239,10 @@ export class StagedVersion implements ChunkStore {
   }
 
   async #writeBatch(batch: Map<string, ColumnChunkRecord>): Promise<void> {
-    if (this.#failure !== undefined || this.#state === 'aborted') return;
-    this.#flushing = batch;
+    if (this.#failure !== undefined || this.#state === 'aborted') {
+      this.#pending = this.#pending.filter((b) => b !== batch);
+      return;
+    }
     try {
       const db = this.#db;
       await db.transaction('rw', db.datasetVersions, db.columnChunks, async () => {
@@ -236,7 +253,7 @@ export class StagedVersion implements ChunkStore {
     } catch (err) {
       this.#failure = err;
     } finally {
-      this.#flushing = new Map();
+      this.#pending = this.#pending.filter((b) => b !== batch);
     }
   }
 
