@@ -225,7 +225,10 @@ describe('update flow', () => {
     expect(await evaluate(page, buildMeta, 'build marker')).toBe('v1');
     await waitInPage(page, () => document.documentElement.dataset.swUpdate === 'available', 'the update still offered after reload');
 
-    await evaluate(page, () => window.__benchtopPwa?.applyUpdate(), 'applyUpdate');
+    // What the user sees: the banner, and its button applies the update.
+    const banner = page.getByTestId('update-banner');
+    await banner.getByText('Update available').waitFor({ timeout: 15_000 });
+    await banner.getByRole('button', { name: 'Reload to update' }).click();
     await waitInPage(page, () => document.querySelector('meta[name="benchtop-build"]')?.getAttribute('content') === 'e2e-v2', 'the new version after applyUpdate');
     await expectShell(page);
     await waitInPage(page, () => document.documentElement.dataset.swUpdate === 'none', 'no update pending in the new version');
