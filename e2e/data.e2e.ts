@@ -159,14 +159,24 @@ describe('data import', () => {
   it('changes a column type and the target, and deletes with confirmation', async () => {
     lab = await openLab();
     const { page } = lab;
-    await importFiles(page, [csv('zip,price,when\n01234,1.5,2024-01-02\n02345,n/a,2024-02-03\n03456,3,2024-03-04\n', 'houses.csv')]);
+    await importFiles(page, [csv('zip,price,when,city\n01234,1.5,2024-01-02,Oslo\n02345,n/a,2024-02-03,Bergen\n03456,3,2024-03-04,Oslo\n', 'houses.csv')]);
     await page.waitForURL(/#\/data\/[^/]+\/profile/, { timeout: 30_000 });
     const zipType = page.getByRole('combobox', { name: 'Type of column zip' });
     await expect(zipType.inputValue()).resolves.toBe('integer');
     await expect(page.getByRole('combobox', { name: 'Type of column when' }).inputValue()).resolves.toBe('datetime');
+    // A type no value fits is refused, and the control shows the type in force again.
+    const cityType = page.getByRole('combobox', { name: 'Type of column city' });
+    await cityType.selectOption('number');
+    await page.getByRole('button', { name: 'Apply type number to column city' }).click();
+    await page.getByTestId('toast').filter({ hasText: 'none reads as number' }).waitFor();
+    await expect.poll(() => cityType.inputValue()).toBe('category');
     await zipType.selectOption('category');
+    // Looking through the options changes nothing until Apply.
+    await expect(zipType.inputValue()).resolves.toBe('category');
+    await page.getByRole('button', { name: 'Apply type category to column zip' }).click();
     await expect.poll(() => zipType.inputValue(), { timeout: 15_000 }).toBe('category');
     await page.getByRole('combobox', { name: 'Target column' }).selectOption('price');
+    await page.getByRole('button', { name: 'Set target' }).click();
     await page.getByRole('article', { name: 'Column price' }).getByText('target').waitFor();
     await page.getByRole('button', { name: 'Delete dataset…' }).click();
     await page.getByRole('button', { name: 'Cancel' }).click();

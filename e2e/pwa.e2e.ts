@@ -87,7 +87,7 @@ async function waitForControl(page: Page): Promise<void> {
 }
 
 async function expectShell(page: Page): Promise<void> {
-  await withTimeout(page.getByRole('heading', { name: 'Benchtop' }).first().waitFor({ state: 'visible' }), 15_000, 'the "Benchtop" heading');
+  await withTimeout(page.getByRole('link', { name: 'Benchtop home' }).waitFor({ state: 'visible' }), 15_000, 'the app shell (the "Benchtop home" link)');
 }
 
 describe('offline app shell', () => {

@@ -10,6 +10,10 @@ afterEach(async () => {
 describe('app shell', () => {
   it('loads the lab', async () => {
     lab = await openLab();
-    await expect(lab.page.getByRole('heading', { name: 'Benchtop' }).first().isVisible()).resolves.toBe(true);
+    await lab.page.getByRole('link', { name: 'Benchtop home' }).waitFor();
+    await lab.page.getByRole('heading', { name: 'Data', level: 1 }).waitFor();
+    // One h1 per page: the brand is a link, not a heading.
+    expect(await lab.page.getByRole('heading', { level: 1 }).count()).toBe(1);
+    await expect(lab.page.title()).resolves.toBe('Data · Benchtop');
   });
 });

@@ -54,6 +54,7 @@ async function goTo(page: Page, area: 'Data' | 'Settings'): Promise<void> {
 
 async function switchWorkspace(page: Page, name: string): Promise<void> {
   await switcher(page).selectOption({ label: name });
+  await page.getByRole('banner').getByRole('button', { name: 'Open' }).click();
   await until(() => currentWorkspaceName(page), (n) => n === name, `workspace "${name}" to be current`);
   await visible(page.getByRole('heading', { level: 1, name: 'Data', exact: true }));
 }

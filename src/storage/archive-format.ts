@@ -6,6 +6,8 @@
  * - `bin/000000`, `bin/000001`, ...: the bytes of each binary value, referenced once each.
  */
 import * as v from 'valibot';
+import { RUN_STATUSES } from './run-status';
+import { RUN_KINDS } from './runs';
 
 /** Value of `manifest.format`. */
 export const ARCHIVE_FORMAT = 'benchtop-workspace';
@@ -86,6 +88,10 @@ const ChunkDataSchema = v.variant('kind', [
   v.strictObject({ kind: v.literal('bytes'), items: v.array(v.nullable(v.instance(Uint8Array))), mediaTypes: v.array(v.string()) }),
 ]);
 
+/** Any number, NaN and infinities included (a diverged loss): `v.number()` rejects NaN. */
+const anyNumber = v.custom<number>((x) => typeof x === 'number', 'Invalid type: expected a number');
+const LineageRefSchema = v.looseObject({ kind: v.string(), id: v.string() });
+
 /**
  * Minimal shapes of the records of each table, checked on import after decoding (the primary key
  * is always checked too, from the schema). Loose: fields added by later schema versions pass; when a
@@ -107,6 +113,47 @@ const RECORD_SCHEMAS: Readonly<Record<string, v.GenericSchema>> = Object.freeze(
   }),
   columnChunks: v.looseObject({ versionId: id, column: count, index: count, data: ChunkDataSchema }),
   settings: v.looseObject({ key: v.pipe(v.string(), v.minLength(1)) }),
+  // Schema version 2: runs and what they write.
+  experiments: v.looseObject({ id, name: v.string(), createdAt: time }),
+  runs: v.looseObject({
+    id,
+    experimentId: id,
+    parentId: v.optional(id),
+    kind: v.picklist(RUN_KINDS),
+    status: v.picklist(RUN_STATUSES),
+    name: v.string(),
+    spec: v.looseObject({ kind: v.string() }),
+    datasetVersionId: v.string(),
+    environment: v.looseObject({ appVersion: v.string(), libraries: v.array(v.looseObject({ name: v.string(), version: v.string() })) }),
+    inputs: v.array(LineageRefSchema),
+    outputs: v.array(LineageRefSchema),
+    summary: v.array(v.looseObject({ key: v.string(), value: anyNumber })),
+    tags: v.array(v.string()),
+    createdAt: time,
+    updatedAt: time,
+  }),
+  metrics: v.looseObject({ runId: id, key: v.pipe(v.string(), v.minLength(1)), step: count, value: anyNumber, time }),
+  logs: v.looseObject({ runId: id, seq: count, time, level: v.picklist(['debug', 'info', 'warn', 'error']), message: v.string() }),
+  artifacts: v.looseObject({
+    id,
+    runId: id,
+    name: v.pipe(v.string(), v.minLength(1)),
+    mediaType: v.string(),
+    size: count,
+    sha256: v.string(),
+    data: v.union([v.instance(Blob), v.instance(ArrayBuffer)]),
+    createdAt: time,
+  }),
+  checkpoints: v.looseObject({
+    runId: id,
+    epoch: count,
+    createdAt: time,
+    weights: v.instance(ArrayBuffer),
+    weightSpecs: v.array(v.looseObject({ name: v.string(), shape: v.array(count), dtype: v.string() })),
+    optimizerState: v.optional(v.instance(ArrayBuffer)),
+    bestWeights: v.optional(v.instance(ArrayBuffer)),
+    rngState: v.optional(v.array(v.number())),
+  }),
 });
 
 /** Throws, naming the field, when `record` of `table` lacks its primary key or the table's minimal shape. */

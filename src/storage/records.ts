@@ -3,7 +3,21 @@
  * workspace database (`benchtop-ws-<id>`). Tables and their indexes are declared in
  * `meta-db.ts` and `workspace-schema.ts`; these interfaces describe what one row holds.
  */
+import type { RngState } from '../core/random/rng';
 import type { ChunkData, ColumnProfile, ColumnSchema, ImportFormat, ImportIssue } from '../protocol/dataset';
+import type {
+  LineageRef,
+  LogLevel,
+  MetricSplit,
+  MetricValue,
+  RunEnvironment,
+  RunError,
+  RunKind,
+  RunProgress,
+  RunSpec,
+  RunStatus,
+  TensorSpec,
+} from '../protocol/run';
 
 /** A workspace, listed in the meta database; its data lives in database `benchtop-ws-<id>`. */
 export interface WorkspaceRecord {
@@ -80,4 +94,149 @@ export interface ColumnChunkRecord {
   /** Chunk number: rows `index * chunkRows` to `(index + 1) * chunkRows - 1`. */
   index: number;
   data: ChunkData;
+}
+
+/** A named group of runs (MLflow's experiment). Runs created without one go to `DEFAULT_EXPERIMENT_ID`. */
+export interface ExperimentRecord {
+  id: string;
+  /** Shown to the user; trimmed, 1 to 200 characters. */
+  name: string;
+  /** Epoch milliseconds. */
+  createdAt: number;
+}
+
+/** One job execution: a training run, a sweep and its trials, an AutoML search, a pipeline, a scoring. */
+export interface RunRecord {
+  /** `crypto.randomUUID()`; also names the run's Web Lock (`runLockName`). */
+  id: string;
+  experimentId: string;
+  /** The sweep, AutoML or pipeline run this run belongs to; absent for a top-level run. */
+  parentId?: string;
+  kind: RunKind;
+  /** Changed only through `transitionRun`, along `RUN_TRANSITIONS`. */
+  status: RunStatus;
+  /** Shown to the user; trimmed, 1 to 200 characters. */
+  name: string;
+  /** The validated spec, complete with defaults: with `seed` and the dataset version, it reproduces the run. */
+  spec: RunSpec;
+  /** uint32 seed (a copy of the spec's). */
+  seed: number;
+  /** Dataset read (a copy of the spec's), for "runs of this dataset". */
+  datasetId: string;
+  /** Dataset version read (a copy of the spec's). */
+  datasetVersionId: string;
+  /** SHA-256 (hex) of that version's source: the version's identity even after it is deleted or re-imported elsewhere. */
+  contentHash: string;
+  /** App, backend, adapter and library versions; backend and adapter are filled in when the run starts. */
+  environment: RunEnvironment;
+  /** What the run read (dataset versions, a parent's artifacts...). */
+  inputs: LineageRef[];
+  /** What the run produced (artifacts, model versions...). */
+  outputs: LineageRef[];
+  progress: RunProgress;
+  /** Set when the run failed. */
+  error?: RunError;
+  /** Final (or best-so-far) metrics, for sorting and comparing runs; the series are in `metrics`. */
+  summary: MetricValue[];
+  /** Trimmed, unique, 1 to 64 characters each; indexed (`*tags`). */
+  tags: string[];
+  /** Free text written by the user. */
+  notes?: string;
+  /** Epoch milliseconds. */
+  createdAt: number;
+  /** Epoch milliseconds of the first transition to `running`. */
+  startedAt?: number;
+  /** Epoch milliseconds of the transition to `completed`, `failed` or `canceled`. */
+  endedAt?: number;
+  /** Epoch milliseconds of the last change to this row. */
+  updatedAt: number;
+}
+
+/** One point of a metric series. Primary key `[runId+key+step]`: writing the same point again replaces it (a resumed run). */
+export interface MetricRecord {
+  runId: string;
+  /** Unique per run and split-qualified (`loss`, `val_loss`, `batch_loss`): points of the same key form one series. */
+  key: string;
+  /** Position on the x axis: an epoch or a batch number, consistently per key. A non-negative integer. */
+  step: number;
+  /** May be NaN (a diverged loss). */
+  value: number;
+  /** Epoch milliseconds when measured. */
+  time: number;
+  /** The split the metric was measured on, when it is about one. */
+  split?: MetricSplit;
+}
+
+/** One log line of a run. Primary key `[runId+seq]`. */
+export interface LogRecord {
+  runId: string;
+  /** 1, 2, 3... per run, assigned by `appendLogs`. */
+  seq: number;
+  /** Epoch milliseconds. */
+  time: number;
+  level: LogLevel;
+  /** Plain text (rendered as text, never HTML); at most `MAX_LOG_MESSAGE` characters. */
+  message: string;
+}
+
+/** A file a run produced: a trained model (TF.js JSON and weights, its featurizer), a report, a plot. */
+export interface ArtifactRecord {
+  id: string;
+  runId: string;
+  /** Unique per run (`[runId+name]`); a path-like name such as `model/model.json`. */
+  name: string;
+  /** MIME type of `data`. */
+  mediaType: string;
+  /** Bytes of `data`. */
+  size: number;
+  /** SHA-256 of `data` (lower-case hex). */
+  sha256: string;
+  data: Blob | ArrayBuffer;
+  /** Epoch milliseconds. */
+  createdAt: number;
+}
+
+/** Early-stopping bookkeeping at a checkpoint, so a resumed run stops where an uninterrupted one would. */
+export interface EarlyStoppingState {
+  /** Best value of the watched metric so far; `null` before the first validation. */
+  best: number | null;
+  /** Epoch of that value. */
+  bestEpoch: number;
+  /** Epochs since it improved. */
+  wait: number;
+}
+
+/**
+ * A resumable snapshot of a training run after `epoch` epochs. Primary key `[runId+epoch]`; the last two
+ * are kept. Tensors are stored as TF.js weight files are: one buffer, tensors concatenated in spec order.
+ */
+export interface CheckpointRecord {
+  runId: string;
+  /** Epochs finished when the checkpoint was taken. */
+  epoch: number;
+  /** Batches finished since the start of training (where per-batch metric steps resume). */
+  step: number;
+  /** Epoch milliseconds. */
+  createdAt: number;
+  /** The model's weights (batch-norm statistics included), little-endian, in `weightSpecs` order. */
+  weights: ArrayBuffer;
+  weightSpecs: TensorSpec[];
+  /** The optimizer's slots (moments, iterations), in `optimizerSpecs` order. */
+  optimizerState?: ArrayBuffer;
+  optimizerSpecs?: TensorSpec[];
+  /** Class of the optimizer that wrote `optimizerState` (`getClassName()`), checked on restore. */
+  optimizerClass?: string;
+  /** State of the training RNG (`Rng.state()`), when the trainer keeps one across epochs. */
+  rngState?: RngState;
+  /** Latest value of every metric at this epoch. */
+  metricsSoFar: MetricValue[];
+  earlyStopping?: EarlyStoppingState;
+  /** The best epoch's weights, when early stopping restores them at the end. */
+  bestWeights?: ArrayBuffer;
+  bestWeightSpecs?: TensorSpec[];
+  /**
+   * Other structured-cloneable trainer state (the epoch history...). Storage never reads it; the
+   * archive carries it as JSON (with typed arrays as binaries).
+   */
+  trainerState?: unknown;
 }

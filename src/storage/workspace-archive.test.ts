@@ -5,7 +5,7 @@ import { addTestVersion, makeWorkspaceDb, resetStorage } from '../test/storage-f
 import { getWorkspaceDb } from './connections';
 import { listDatasets } from './datasets';
 import { beginStagedVersion } from './staged-version';
-import { WORKSPACE_DB_PREFIX } from './workspace-schema';
+import { WORKSPACE_DB_PREFIX, WORKSPACE_SCHEMA_VERSION } from './workspace-schema';
 import { exportWorkspace, exportWorkspaceStream, importWorkspace } from './workspace-archive';
 import { listWorkspaces } from './workspaces';
 
@@ -52,8 +52,8 @@ describe('workspace archive', () => {
     const blob = await exportWorkspace(workspaceId, { appVersion: '0.1.0' });
     const entries = unzipSync(new Uint8Array(await blob.arrayBuffer()));
     const manifest = JSON.parse(strFromU8(entries['manifest.json']));
-    expect(manifest).toMatchObject({ format: 'benchtop-workspace', formatVersion: 1, schemaVersion: 1, appVersion: '0.1.0', workspaceName: 'Lab' });
-    expect(manifest.tables).toEqual({ datasets: { rows: 1 }, datasetVersions: { rows: 1 }, columnChunks: { rows: 10 }, settings: { rows: 2 } });
+    expect(manifest).toMatchObject({ format: 'benchtop-workspace', formatVersion: 1, schemaVersion: WORKSPACE_SCHEMA_VERSION, appVersion: '0.1.0', workspaceName: 'Lab' });
+    expect(manifest.tables).toMatchObject({ datasets: { rows: 1 }, datasetVersions: { rows: 1 }, columnChunks: { rows: 10 }, settings: { rows: 2 }, runs: { rows: 0 } });
 
     const imported = await importWorkspace(blob);
     expect(imported.name).toBe('Lab (imported)');
@@ -100,7 +100,7 @@ describe('workspace archive', () => {
       const withManifest = (m: unknown) => ({ ...entries, 'manifest.json': strToU8(JSON.stringify(m)) });
       await expectRejected(withManifest({ ...manifest, format: 'zip-of-cats' }), 'manifest.json has format "zip-of-cats"; expected "benchtop-workspace"');
       await expectRejected(withManifest({ ...manifest, formatVersion: 7 }), 'formatVersion 7 is newer than this app supports (1)');
-      await expectRejected(withManifest({ ...manifest, schemaVersion: 99 }), 'schemaVersion 99 is newer than this app supports (1)');
+      await expectRejected(withManifest({ ...manifest, schemaVersion: 99 }), `schemaVersion 99 is newer than this app supports (${WORKSPACE_SCHEMA_VERSION})`);
       await expectRejected(withManifest({ ...manifest, workspaceName: 42 }), /manifest.json is invalid: workspaceName/);
       await expectRejected({ ...entries, 'manifest.json': strToU8('{not json') }, 'manifest.json is not valid JSON');
     });

@@ -25,6 +25,7 @@ import {
 import { decodeValue, encodeValue, materializeBinary, type BinaryRef, type PendingBinary } from './archive-values';
 import { closeWorkspaceDb, getMetaDb, getWorkspaceDb } from './connections';
 import type { WorkspaceRecord } from './records';
+import { markInterruptedRuns } from './run-recovery';
 import { isQuotaError } from './storage-health';
 import { WORKSPACE_SCHEMA_VERSION, openWorkspaceDbAtVersion, primaryKeyFields, workspaceDbName, workspaceTablesAt, type WorkspaceDb } from './workspace-schema';
 import { getWorkspace, listWorkspaces } from './workspaces';
@@ -160,6 +161,8 @@ export async function importWorkspace(file: Blob): Promise<WorkspaceRecord> {
     // Reopening with the current schema runs the upgrades of an archive from an older version.
     const upgraded = getWorkspaceDb(workspaceId);
     await upgraded.open();
+    // Nothing executes in a workspace that was just imported: a run exported mid-run resumes from its checkpoint.
+    await markInterruptedRuns(upgraded, () => false);
     const now = Date.now();
     const record: WorkspaceRecord = { id: workspaceId, name: await importedName(manifest.workspaceName), createdAt: now, updatedAt: now };
     await getMetaDb().workspaces.add(record);

@@ -6,6 +6,7 @@
 import { Dexie } from 'dexie';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { resetStorage, testChunk } from '../test/storage-fixtures';
+import { makeTestRun } from '../test/storage-run-fixtures';
 import {
   WORKSPACE_SCHEMA_VERSION,
   WORKSPACE_SCHEMA_VERSIONS,
@@ -30,6 +31,14 @@ describe('workspace schema', () => {
     expect(primaryKeyFields(v1.get('datasets') ?? '')).toEqual(['id']);
   });
 
+  it('adds the run tables at version 2', () => {
+    const v2 = workspaceTablesAt(2);
+    expect([...v2.keys()]).toEqual(['datasets', 'datasetVersions', 'columnChunks', 'settings', 'experiments', 'runs', 'metrics', 'logs', 'artifacts', 'checkpoints']);
+    expect(primaryKeyFields(v2.get('metrics') ?? '')).toEqual(['runId', 'key', 'step']);
+    expect(primaryKeyFields(v2.get('checkpoints') ?? '')).toEqual(['runId', 'epoch']);
+    expect(primaryKeyFields(v2.get('runs') ?? '')).toEqual(['id']);
+  });
+
   it('refuses a version that does not exist', () => {
     expect(() => openWorkspaceDbAtVersion('x', WORKSPACE_SCHEMA_VERSION + 1)).toThrow('does not exist');
   });
@@ -52,6 +61,15 @@ describe('workspace schema', () => {
     expect((await current.datasetVersions.where('[datasetId+contentHash]').equals(['d1', 'abc']).first())?.id).toBe('v1');
     const chunk = await current.columnChunks.get(['v1', 0, 0]);
     expect(chunk?.data.kind === 'f64' && Array.from(chunk.data.values)).toEqual([0, 1, 2]);
+    // Version 2: the run tables exist, empty, with their indexes.
+    for (const table of [current.experiments, current.runs, current.metrics, current.logs, current.artifacts, current.checkpoints]) {
+      expect(await table.count()).toBe(0);
+    }
+    expect(current.runs.schema.indexes.map((i) => i.name)).toEqual(expect.arrayContaining(['[status+createdAt]', 'tags', 'parentId']));
+    expect(current.runs.schema.idxByName.tags.multi).toBe(true);
+    expect(current.metrics.schema.primKey.keyPath).toEqual(['runId', 'key', 'step']);
+    const run = await makeTestRun(current, {}, 'running');
+    expect((await current.runs.where('[status+createdAt]').between(['running', 0], ['running', Infinity]).first())?.id).toBe(run.id);
     current.close();
     await Dexie.delete(name);
   });

@@ -14,7 +14,18 @@
  * an older version is imported at that version and then upgraded by the same functions.
  */
 import { Dexie, type EntityTable, type Table, type Transaction } from 'dexie';
-import type { ColumnChunkRecord, DatasetRecord, DatasetVersionRecord, SettingRecord } from './records';
+import type {
+  ArtifactRecord,
+  CheckpointRecord,
+  ColumnChunkRecord,
+  DatasetRecord,
+  DatasetVersionRecord,
+  ExperimentRecord,
+  LogRecord,
+  MetricRecord,
+  RunRecord,
+  SettingRecord,
+} from './records';
 
 /** One shipped schema version of the workspace database. */
 export interface WorkspaceSchemaVersion {
@@ -27,7 +38,7 @@ export interface WorkspaceSchemaVersion {
 }
 
 /** Every workspace schema version ever shipped. Append only. */
-export const WORKSPACE_SCHEMA_VERSIONS: readonly WorkspaceSchemaVersion[] = Object.freeze([
+export const WORKSPACE_SCHEMA_VERSIONS: readonly WorkspaceSchemaVersion[] = Object.freeze<WorkspaceSchemaVersion[]>([
   {
     version: 1,
     stores: {
@@ -35,6 +46,18 @@ export const WORKSPACE_SCHEMA_VERSIONS: readonly WorkspaceSchemaVersion[] = Obje
       datasetVersions: 'id, datasetId, contentHash, [datasetId+contentHash], complete, createdAt',
       columnChunks: '[versionId+column+index], versionId',
       settings: 'key',
+    },
+  },
+  {
+    // Training runs. Only new tables: version-1 rows are carried over as they are, so no upgrade function.
+    version: 2,
+    stores: {
+      experiments: 'id, name, createdAt',
+      runs: 'id, experimentId, parentId, kind, status, datasetId, datasetVersionId, createdAt, updatedAt, [status+createdAt], *tags',
+      metrics: '[runId+key+step], runId',
+      logs: '[runId+seq], runId',
+      artifacts: 'id, runId, [runId+name]',
+      checkpoints: '[runId+epoch], runId',
     },
   },
 ]);
@@ -56,6 +79,12 @@ export class WorkspaceDb extends Dexie {
   declare datasetVersions: EntityTable<DatasetVersionRecord, 'id'>;
   declare columnChunks: Table<ColumnChunkRecord, [string, number, number]>;
   declare settings: EntityTable<SettingRecord, 'key'>;
+  declare experiments: EntityTable<ExperimentRecord, 'id'>;
+  declare runs: EntityTable<RunRecord, 'id'>;
+  declare metrics: Table<MetricRecord, [string, string, number]>;
+  declare logs: Table<LogRecord, [string, number]>;
+  declare artifacts: EntityTable<ArtifactRecord, 'id'>;
+  declare checkpoints: Table<CheckpointRecord, [string, number]>;
 
   /** Declares schema versions 1..`upToVersion` (all of them by default). Opening is lazy (Dexie). */
   constructor(name: string, upToVersion: number = WORKSPACE_SCHEMA_VERSION) {

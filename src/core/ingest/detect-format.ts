@@ -5,6 +5,9 @@
 import type { ImportFormat } from '../../protocol/dataset';
 import { IngestError } from './ingest-error';
 
+/** Spreadsheet formats people often try: the message suggests saving as CSV. */
+const SPREADSHEETS = new Set(['.xlsx', '.xls', '.ods', '.numbers']);
+
 /** File extensions the importer accepts, with the format each one means. */
 export const ACCEPTED_EXTENSIONS: ReadonlyMap<string, ImportFormat> = new Map([
   ['.csv', 'csv'],
@@ -30,7 +33,7 @@ export function detectFormat(fileName: string, firstBytes?: Uint8Array): ImportF
     if (firstBytes && startsWith(firstBytes, [0x50, 0x4b, 0x03, 0x04])) return 'images';
     throw new IngestError(
       'unknown-format',
-      `Cannot import "${fileName}": unknown file type "${extension || '(no extension)'}"; expected one of ${[...ACCEPTED_EXTENSIONS.keys()].join(' ')}`,
+      `"${fileName}" is a ${extension ? `${extension} file` : 'file without an extension'}, which Benchtop cannot read; expected one of ${[...ACCEPTED_EXTENSIONS.keys()].join(' ')}${SPREADSHEETS.has(extension) ? ' (save the sheet as CSV from your spreadsheet program first)' : ''}`,
     );
   }
   return format;

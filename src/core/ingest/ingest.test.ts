@@ -22,7 +22,8 @@ describe('detectFormat', () => {
     }
     expect(error).toBeInstanceOf(IngestError);
     expect((error as IngestError).code).toBe('unknown-format');
-    expect((error as IngestError).message).toContain('".xlsx"');
+    expect((error as IngestError).message).toContain('is a .xlsx file');
+    expect((error as IngestError).message).toContain('save the sheet as CSV');
     expect((error as IngestError).message).toContain('.csv .tsv .txt .json .jsonl .ndjson .parquet .zip');
   });
 });

@@ -4,7 +4,7 @@
  */
 import Dexie from 'dexie';
 import { closeAllConnections } from '../../storage/connections';
-import { createWorkspace, deleteWorkspace, listWorkspaces, renameWorkspace } from '../../storage/workspaces';
+import { createWorkspace, deleteWorkspace, listWorkspaces, renameWorkspace, uniqueWorkspaceName } from '../../storage/workspaces';
 import { exportWorkspace, importWorkspace } from '../../storage/workspace-archive';
 import { META_DB_NAME } from '../../storage/meta-db';
 import { WORKSPACE_DB_PREFIX } from '../../storage/workspace-schema';
@@ -31,8 +31,9 @@ function download(blob: Blob, fileName: string): void {
 
 /** The workspace operations. */
 export const workspaceService = {
+  /** Create a workspace; a name already taken gets a suffix, so the switcher never shows two alike. */
   async create(name: string): Promise<WorkspaceRecord> {
-    const workspace = await createWorkspace(name);
+    const workspace = await createWorkspace(await uniqueWorkspaceName(name));
     await workspaceState.switchTo(workspace.id);
     return workspace;
   },

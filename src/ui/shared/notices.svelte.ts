@@ -26,7 +26,9 @@ class Notices {
     if (existing) return existing.id;
     const id = this.#nextId++;
     this.#items = [...this.#items, { id, kind, message, detail }];
-    if (kind === 'success' || kind === 'info') setTimeout(() => this.dismiss(id), 6000);
+    // Errors and warnings stay longer, but none stay forever; at most four are on screen.
+    setTimeout(() => this.dismiss(id), kind === 'success' || kind === 'info' ? 6000 : 20000);
+    if (this.#items.length > 4) this.#items = this.#items.slice(-4);
     return id;
   }
 
