@@ -141,3 +141,28 @@ describe('ingestCsv', () => {
     expect(seen[0]).toBe('parsing');
   });
 });
+
+describe('decimal commas in semicolon-separated files', () => {
+  it('reads "3,14" and "1.234,5" as numbers and says so', async () => {
+    const { ingestCsv } = await import('./csv');
+    const { MemoryChunkStore } = await import('../../test/memory-chunk-store');
+    const { IssueList } = await import('../table/issue-list');
+    const store = new MemoryChunkStore();
+    const issues = new IssueList();
+    const table = await ingestCsv(new Blob(['name;price;weight\na;3,14;1.234,5\nb;2;10\nc;x,y;7,25\n']), { store, issues }, { name: 'eu.csv' });
+    expect(table.columns.map((c) => [c.name, c.type])).toEqual([
+      ['name', 'category'],
+      ['price', 'category'],
+      ['weight', 'number'],
+    ]);
+    expect(store.cells(2, table.chunkCount)).toEqual([1234.5, 10, 7.25]);
+    expect(issues.toArray().some((i) => /decimal comma/.test(i.message))).toBe(true);
+  });
+
+  it('leaves commas alone in comma-separated files', async () => {
+    const { rewriteDecimalCommas } = await import('./csv');
+    const row = ['3,14', 'a,b', '1.234,5', '-0,5', '12'];
+    expect(rewriteDecimalCommas(row)).toBe(3);
+    expect(row).toEqual(['3.14', 'a,b', '1234.5', '-0.5', '12']);
+  });
+});

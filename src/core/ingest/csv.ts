@@ -71,9 +71,13 @@ export async function ingestCsv(blob: Blob, ctx: IngestContext, options: CsvOpti
   let dataRows = 0;
   let bytes = 0;
   let first = true;
+  // Semicolon-separated files usually come from locales that write decimals with a comma ("3,14").
+  let decimalComma = false;
+  let decimalCommas = 0;
 
   const consume = async (text: string, last: boolean): Promise<void> => {
     if (delimiter === undefined) delimiter = detectDelimiter(text.slice(0, 64 * 1024));
+    decimalComma = delimiter === ';';
     parser ??= new Papa.Parser({ delimiter, newline: '\n' });
     const input = pending + text;
     const result = parser.parse(input, 0, !last) as { data: string[][]; errors: Papa.ParseError[]; meta: { cursor: number } };
@@ -97,6 +101,7 @@ export async function ingestCsv(blob: Blob, ctx: IngestContext, options: CsvOpti
           message: `Row ${dataRows} has ${row.length} cells; expected ${headerLength} (${row.length < headerLength ? 'missing cells read as missing' : 'extra cells dropped'})`,
         });
       }
+      if (decimalComma) decimalCommas += rewriteDecimalCommas(row);
       rows[kept++] = row;
     }
     rows.length = kept;
@@ -135,8 +140,26 @@ export async function ingestCsv(blob: Blob, ctx: IngestContext, options: CsvOpti
   if (headerLength === -1) throw new IngestError('no-rows', `"${name}" has no rows; expected a header row and data rows`);
   if (dataRows === 0) throw new IngestError('no-rows', `"${name}" has a header but no data rows; expected at least one row after the header`);
   report({ status: 'parsing', bytes, total: blob.size, rows: dataRows }, true);
+  if (decimalCommas > 0) {
+    ctx.issues.add({ code: 'other', message: `${decimalCommas.toLocaleString('en')} numbers written with a decimal comma (like "3,14") were read as decimals (3.14), as is usual in semicolon-separated files` });
+  }
   const table = await builder.finish();
   return { ...table, contentHash: hasher.digest() };
+}
+
+/** A number written with a decimal comma, optionally with '.' or ' ' thousands separators: "3,14", "-1.234,5". */
+const DECIMAL_COMMA = /^[+-]?(\d{1,3}([. ]\d{3})+|\d+),\d+$/;
+
+/** Rewrites cells like "1.234,5" to "1234.5" in place; returns how many it rewrote. */
+export function rewriteDecimalCommas(row: string[]): number {
+  let count = 0;
+  for (let i = 0; i < row.length; i++) {
+    const cell = row[i];
+    if (cell.indexOf(',') === -1 || !DECIMAL_COMMA.test(cell)) continue;
+    row[i] = cell.replace(/[. ]/g, '').replace(',', '.');
+    count++;
+  }
+  return count;
 }
 
 /** Turns '\r\n' and lone '\r' into '\n' (also inside quoted fields). */
