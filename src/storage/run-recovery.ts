@@ -4,6 +4,7 @@
  * is marked `interrupted`, resumable from its last checkpoint. Same design as the import sweeper
  * (`staged-version.ts`): the caller passes a lock predicate, so tests (and Node) pass a fake one.
  */
+import { lockSnapshot, withLock } from './web-locks';
 import { Dexie } from 'dexie';
 import { RunTransitionError, transitionRun } from './run-status';
 import type { WorkspaceDb } from './workspace-schema';
@@ -50,16 +51,11 @@ export async function markInterruptedRuns(
  * `navigator.locks.query()`. Where Web Locks are unavailable (Node) it says "not locked".
  */
 export async function runLockPredicate(): Promise<(runId: string) => boolean> {
-  const locks = globalThis.navigator?.locks;
-  if (!locks) return () => false;
-  const snapshot = await locks.query();
-  const names = new Set([...(snapshot.held ?? []), ...(snapshot.pending ?? [])].map((lock) => lock.name));
-  return (runId) => names.has(runLockName(runId));
+  const isLocked = await lockSnapshot();
+  return (runId) => isLocked(runLockName(runId));
 }
 
 /** Runs `fn` holding the lock of `runId` (exclusive); without a lock where Web Locks are unavailable. */
-export async function withRunLock<T>(runId: string, fn: () => Promise<T>): Promise<T> {
-  const locks = globalThis.navigator?.locks;
-  if (!locks) return fn();
-  return locks.request(runLockName(runId), fn);
+export function withRunLock<T>(runId: string, fn: () => Promise<T>): Promise<T> {
+  return withLock(runLockName(runId), fn);
 }

@@ -5,6 +5,7 @@
  * A tab closed or a worker killed mid-import leaves a staging version behind; the sweeper deletes
  * it once no import holds its Web Lock (`importLockName`).
  */
+import { lockSnapshot, withLock } from './web-locks';
 import type { ChunkStore } from '../core/table/chunk-store';
 import { CHUNK_ROWS } from '../core/table/column-types';
 import type { ChunkData, ColumnProfile, ColumnSchema, ImportFormat, ImportIssue } from '../protocol/dataset';
@@ -305,16 +306,11 @@ export async function sweepIncompleteVersions(
  * `navigator.locks.query()`. Where Web Locks are unavailable (Node) it says "not locked".
  */
 export async function importLockPredicate(): Promise<(versionId: string) => boolean> {
-  const locks = globalThis.navigator?.locks;
-  if (!locks) return () => false;
-  const snapshot = await locks.query();
-  const names = new Set([...(snapshot.held ?? []), ...(snapshot.pending ?? [])].map((lock) => lock.name));
-  return (versionId) => names.has(importLockName(versionId));
+  const isLocked = await lockSnapshot();
+  return (versionId) => isLocked(importLockName(versionId));
 }
 
 /** Runs `fn` holding the import lock of `versionId` (exclusive); without a lock where Web Locks are unavailable. */
-export async function withImportLock<T>(versionId: string, fn: () => Promise<T>): Promise<T> {
-  const locks = globalThis.navigator?.locks;
-  if (!locks) return fn();
-  return locks.request(importLockName(versionId), fn);
+export function withImportLock<T>(versionId: string, fn: () => Promise<T>): Promise<T> {
+  return withLock(importLockName(versionId), fn);
 }
