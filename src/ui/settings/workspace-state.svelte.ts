@@ -5,6 +5,7 @@ import { liveQuery } from 'dexie';
 import type { WorkspaceRecord } from '../../storage/records';
 import { ensureDefaultWorkspace, getWorkspace, listWorkspaces, setCurrentWorkspace } from '../../storage/workspaces';
 import { handleError } from '../shared/notices.svelte';
+import { JobRuntime } from '../../runtime/job-runtime';
 import { getWorkspaceDb } from '../../storage/connections';
 import { importLockPredicate, sweepIncompleteVersions } from '../../storage/staged-version';
 
@@ -12,6 +13,8 @@ class WorkspaceState {
   #current = $state<WorkspaceRecord | null>(null);
   #all = $state.raw<WorkspaceRecord[]>([]);
   #ready = $state(false);
+  // The current workspace's job runtime (queue, workers, leadership); replaced on every switch.
+  #runtime = $state.raw<JobRuntime | null>(null);
 
   get current(): WorkspaceRecord | null {
     return this.#current;
@@ -21,6 +24,14 @@ class WorkspaceState {
   }
   get ready(): boolean {
     return this.#ready;
+  }
+  get runtime(): JobRuntime | null {
+    return this.#runtime;
+  }
+
+  #startRuntime(): void {
+    void this.#runtime?.dispose();
+    this.#runtime = this.#current ? new JobRuntime({ workspaceId: this.#current.id }) : null;
   }
 
   /** Open (or create on a first visit) the current workspace, and watch the list. */
@@ -34,6 +45,7 @@ class WorkspaceState {
       },
       error: (err) => handleError(err, 'Could not list the workspaces'),
     });
+    this.#startRuntime();
     this.#ready = true;
     void this.#sweepLeftovers();
   }
@@ -63,12 +75,14 @@ class WorkspaceState {
     if (!workspace) throw new Error(`Workspace ${id} does not exist`);
     await setCurrentWorkspace(id);
     this.#current = workspace;
+    this.#startRuntime();
     void this.#sweepLeftovers();
   }
 
   /** After the current workspace was deleted: fall back to another one (or a new default). */
   async reopen(): Promise<void> {
     this.#current = await ensureDefaultWorkspace();
+    this.#startRuntime();
   }
 }
 
