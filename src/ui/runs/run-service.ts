@@ -4,7 +4,7 @@
  */
 import type { RunRecord } from '../../storage/records';
 import type { RunEnvironment } from '../../protocol/run';
-import type { EvaluationReport } from '../../core/metrics/evaluation-report';
+import type { EvaluationArtifact } from '../../jobs/train-evaluation';
 import { defaultTrainSpec } from '../../core/jobs/train-defaults';
 import { getWorkspaceDb } from '../../storage/connections';
 import * as datasets from '../../storage/datasets';
@@ -75,12 +75,15 @@ export const runService = {
     return listArtifacts(db(), runId);
   },
 
-  /** The stored evaluation report, or null before the run has one. Parsed as data, never rendered as HTML. */
-  async evaluation(runId: string): Promise<EvaluationReport | null> {
+  /**
+   * The stored `evaluation.json` (the test-split report and permutation importance), or null before the run has one.
+   * Parsed as data, never rendered as HTML.
+   */
+  async evaluation(runId: string): Promise<EvaluationArtifact | null> {
     const artifact = await getArtifactByName(db(), runId, 'evaluation.json');
     if (!artifact) return null;
     const blob = artifact.data instanceof Blob ? artifact.data : new Blob([artifact.data as ArrayBuffer]);
-    return JSON.parse(await blob.text()) as EvaluationReport;
+    return JSON.parse(await blob.text()) as EvaluationArtifact;
   },
 
   cancel(runId: string) {

@@ -12,8 +12,8 @@ export interface Live<T> {
 
 /**
  * Subscribe to a storage query for the lifetime of the calling component (call it during component init).
- * `query` is re-run by Dexie whenever the tables it read change; when it reads reactive state, the
- * subscription is renewed as that state changes.
+ * `query` is re-run by Dexie whenever the tables it read change. Dexie runs it asynchronously, so reactive
+ * state read inside it is NOT tracked: re-create the component (`{#key}`) when its inputs change.
  */
 export function live<T>(query: () => Promise<T> | T, initial: T, failureMessage = 'Could not read from storage'): Live<T> {
   let value = $state.raw(initial);

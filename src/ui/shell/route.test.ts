@@ -14,6 +14,15 @@ describe('parseRoute', () => {
     expect(parseRoute('#/data/abc/bogus')).toEqual({ name: 'dataset', datasetId: 'abc', tab: 'preview' });
   });
 
+  it('parses the runs list and run pages', () => {
+    expect(parseRoute('#/runs')).toEqual({ name: 'runs' });
+    expect(parseRoute('#/runs/')).toEqual({ name: 'runs' });
+    expect(parseRoute('#/runs/r-1')).toEqual({ name: 'run', runId: 'r-1' });
+    expect(parseRoute('#/runs/r-1/extra')).toEqual({ name: 'not-found', path: 'runs/r-1/extra' });
+    expect(routeHref({ name: 'run', runId: 'a/b' })).toBe('#/runs/a%2Fb');
+    expect(parseRoute(routeHref({ name: 'run', runId: 'a/b' }))).toEqual({ name: 'run', runId: 'a/b' });
+  });
+
   it('survives malformed escapes and hostile text', () => {
     expect(parseRoute('#/data/%E0%A4%A')).toEqual({ name: 'dataset', datasetId: '%E0%A4%A', tab: 'preview' });
     expect(parseRoute('#/<img src=x>')).toEqual({ name: 'not-found', path: '<img src=x>' });

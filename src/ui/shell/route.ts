@@ -6,6 +6,8 @@
 export type Route =
   | { name: 'data' }
   | { name: 'dataset'; datasetId: string; tab: DatasetTab }
+  | { name: 'runs' }
+  | { name: 'run'; runId: string }
   | { name: 'settings' }
   | { name: 'not-found'; path: string };
 
@@ -23,6 +25,8 @@ export function parseRoute(hash: string): Route {
     const tab = (DATASET_TABS as readonly string[]).includes(parts[2] ?? '') ? (parts[2] as DatasetTab) : 'preview';
     return { name: 'dataset', datasetId: parts[1], tab };
   }
+  if (parts[0] === 'runs' && parts.length === 1) return { name: 'runs' };
+  if (parts[0] === 'runs' && parts.length === 2 && parts[1]) return { name: 'run', runId: parts[1] };
   if (parts[0] === 'settings' && parts.length === 1) return { name: 'settings' };
   return { name: 'not-found', path };
 }
@@ -34,6 +38,10 @@ export function routeHref(route: Route): string {
       return '#/data';
     case 'dataset':
       return `#/data/${encodeURIComponent(route.datasetId)}${route.tab === 'preview' ? '' : `/${route.tab}`}`;
+    case 'runs':
+      return '#/runs';
+    case 'run':
+      return `#/runs/${encodeURIComponent(route.runId)}`;
     case 'settings':
       return '#/settings';
     case 'not-found':
