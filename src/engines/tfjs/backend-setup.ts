@@ -71,13 +71,18 @@ async function loadBackendPackage(name: BackendName): Promise<void> {
   if (name === 'webgpu') await (webgpuModule ??= import('@tensorflow/tfjs-backend-webgpu'));
 }
 
-function canMakeWebgl(): boolean {
-  if (typeof OffscreenCanvas === 'undefined') return false;
+/** Whether a WebGL context can be made here, and whether its renderer is software (SwiftShader, llvmpipe). */
+function probeWebgl(): { ok: boolean; software: boolean } {
+  if (typeof OffscreenCanvas === 'undefined') return { ok: false, software: false };
   try {
     const canvas = new OffscreenCanvas(1, 1);
-    return canvas.getContext('webgl2') != null || canvas.getContext('webgl') != null;
+    const gl = (canvas.getContext('webgl2') ?? canvas.getContext('webgl')) as WebGLRenderingContext | null;
+    if (!gl) return { ok: false, software: false };
+    const info = gl.getExtension('WEBGL_debug_renderer_info');
+    const renderer = String(info ? gl.getParameter(info.UNMASKED_RENDERER_WEBGL) : gl.getParameter(gl.RENDERER));
+    return { ok: true, software: /swiftshader|llvmpipe|softpipe|software/i.test(renderer) };
   } catch {
-    return false;
+    return { ok: false, software: false };
   }
 }
 
@@ -92,7 +97,8 @@ export async function probeBackends(): Promise<BackendProbe[]> {
       if (!adapter) probes.push({ name, ok: false, reason: gpu() ? 'no WebGPU adapter was returned' : 'navigator.gpu is missing', missingKernels });
       else probes.push({ name, ok: true, isFallbackAdapter: adapterInfo(adapter).isFallbackAdapter, missingKernels });
     } else if (name === 'webgl') {
-      probes.push(canMakeWebgl() ? { name, ok: true, missingKernels } : { name, ok: false, reason: 'no WebGL context can be created', missingKernels });
+      const webgl = probeWebgl();
+      probes.push(webgl.ok ? { name, ok: true, isFallbackAdapter: webgl.software, missingKernels } : { name, ok: false, reason: 'no WebGL context can be created', missingKernels });
     } else if (name === 'wasm') {
       probes.push(typeof WebAssembly === 'object' ? { name, ok: true, missingKernels } : { name, ok: false, reason: 'WebAssembly is missing', missingKernels });
     } else {

@@ -142,3 +142,20 @@ describe('backend setup under Node', () => {
     await expect(initBackend('tpu' as BackendName)).rejects.toThrow('Unknown backend "tpu"');
   });
 });
+
+describe('software WebGL', () => {
+  it('ranks a software WebGL renderer after wasm and cpu, but before a software WebGPU adapter', () => {
+    const needs = { conv: false, embedding: false };
+    const all = [
+      { name: 'webgpu' as const, ok: true, isFallbackAdapter: true },
+      { name: 'webgl' as const, ok: true, isFallbackAdapter: true },
+      { name: 'wasm' as const, ok: true },
+      { name: 'cpu' as const, ok: true },
+    ];
+    const decision = chooseBackend({ requested: 'auto', available: all, modelNeeds: needs });
+    expect(decision.backend).toBe('wasm');
+    expect(decision.skipped.find((s) => s.backend === 'webgl')?.reason).toMatch(/software/);
+    const onlyGpus = chooseBackend({ requested: 'auto', available: all.slice(0, 2), modelNeeds: needs });
+    expect(onlyGpus).toMatchObject({ backend: 'webgl', isFallbackAdapter: true });
+  });
+});

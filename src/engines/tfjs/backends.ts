@@ -59,7 +59,7 @@ export interface BackendProbe {
   ok: boolean;
   /** Why it cannot, when `ok` is false. */
   reason?: string;
-  /** WebGPU only: the adapter is a software fallback (SwiftShader). */
+  /** WebGPU: the adapter is a software fallback; WebGL: the renderer is software (SwiftShader, llvmpipe). */
   isFallbackAdapter?: boolean;
   /** Training kernels missing from the registry (all needs); when absent the table's known gaps are assumed. */
   missingKernels?: readonly string[];
@@ -74,7 +74,7 @@ export interface SkippedBackend {
 /** The outcome of {@link chooseBackend}. */
 export interface BackendDecision {
   backend: BackendName;
-  /** The chosen backend is a software WebGPU adapter. */
+  /** The chosen backend runs on a software WebGPU adapter or a software WebGL renderer. */
   isFallbackAdapter: boolean;
   /** Every other backend, with the reason it was not chosen. */
   skipped: SkippedBackend[];
@@ -92,9 +92,10 @@ export function kernelsNeeded(needs: ModelNeeds): string[] {
   return [...TRAINING_KERNELS.dense, ...(needs.conv ? TRAINING_KERNELS.conv : []), ...(needs.embedding ? TRAINING_KERNELS.embedding : [])];
 }
 
-/** Rank in the auto order; a software WebGPU adapter comes after cpu. */
+/** Rank in the auto order; software WebGL and then a software WebGPU adapter come after cpu. */
 function rank(probe: BackendProbe): number {
-  if (probe.name === 'webgpu' && probe.isFallbackAdapter) return BACKEND_NAMES.length;
+  if (probe.name === 'webgl' && probe.isFallbackAdapter) return BACKEND_NAMES.length;
+  if (probe.name === 'webgpu' && probe.isFallbackAdapter) return BACKEND_NAMES.length + 1;
   return BACKEND_NAMES.indexOf(probe.name);
 }
 
@@ -148,9 +149,12 @@ export function chooseBackend(request: BackendRequest): BackendDecision {
     if (probe.name === 'webgpu' && probe.isFallbackAdapter) {
       return { backend: name, reason: `its adapter is a software fallback (SwiftShader), much slower than ${chosen.name}` };
     }
+    if (probe.name === 'webgl' && probe.isFallbackAdapter) {
+      return { backend: name, reason: `its renderer is software (no GPU), slower than ${chosen.name}` };
+    }
     return { backend: name, reason: `ranked after ${chosen.name}` };
   });
-  return { backend: chosen.name, isFallbackAdapter: chosen.name === 'webgpu' && chosen.isFallbackAdapter === true, skipped };
+  return { backend: chosen.name, isFallbackAdapter: chosen.isFallbackAdapter === true, skipped };
 }
 
 /**
