@@ -94,6 +94,16 @@ export const runService = {
     return runtime().resume(runId);
   },
 
+  /** Replaces a run's tags; storage trims, de-duplicates and rejects bad tags with a message. */
+  setTags(runId: string, tags: readonly string[]) {
+    return runs.setRunTags(db(), runId, tags);
+  },
+
+  /** Sets a run's notes; blank notes remove them. */
+  setNotes(runId: string, notes: string) {
+    return runs.setRunNotes(db(), runId, notes);
+  },
+
   deleteRun(runId: string) {
     return runs.deleteRun(db(), runId);
   },

@@ -1,10 +1,12 @@
 /**
- * @file UI state of the runs list: the status filter, the metric column and the order, with the visible rows
- * derived from the live list of runs.
+ * @file UI state of the runs list: the status and tag filters, the metric column, the order and the runs selected
+ * for comparison, with the visible rows derived from the live list of runs.
  */
 import type { RunStatus } from '../../protocol/run';
 import type { RunRecord } from '../../storage/records';
+import { SvelteSet } from 'svelte/reactivity';
 import { higherIsBetter } from './run-format';
+import { allTags } from './run-compare';
 import { orderRuns, summaryKeys, type RunsMetric, type RunsOrder } from './runs-order';
 
 /** A sortable column of the runs list. */
@@ -16,8 +18,17 @@ export class RunsListState {
   #status = $state<RunStatus | ''>('');
   #metric = $state.raw<RunsMetric>({ kind: 'primary' });
   #order = $state.raw<RunsOrder>({ by: 'createdAt', direction: 'desc' });
-  #rows = $derived.by(() => orderRuns(this.#source(), { ...(this.#status ? { status: this.#status } : {}), order: this.#order, metric: this.#metric }));
+  #tag = $state('');
+  #selected = new SvelteSet<string>();
+  #rows = $derived.by(() => {
+    const tag = this.#tag;
+    const source = tag ? this.#source().filter((run) => run.tags.includes(tag)) : this.#source();
+    return orderRuns(source, { ...(this.#status ? { status: this.#status } : {}), order: this.#order, metric: this.#metric });
+  });
   #metricKeys = $derived.by(() => summaryKeys(this.#source()));
+  #tags = $derived.by(() => allTags(this.#source()));
+  /** Selected runs that still exist, in list order. */
+  #selectedIds = $derived.by(() => this.#source().filter((run) => this.#selected.has(run.id)).map((run) => run.id));
 
   constructor(source: () => readonly RunRecord[]) {
     this.#source = source;
@@ -39,6 +50,34 @@ export class RunsListState {
   }
   set status(status: RunStatus | '') {
     this.#status = status;
+  }
+
+  /** The tag shown, or `''` for every run. */
+  get tag(): string {
+    return this.#tag;
+  }
+  set tag(tag: string) {
+    this.#tag = tag;
+  }
+
+  /** Every tag of the runs, sorted, for the tag filter. */
+  get tags(): string[] {
+    return this.#tags;
+  }
+
+  /** Ids of the runs selected for comparison (existing runs only, in list order). */
+  get selected(): string[] {
+    return this.#selectedIds;
+  }
+
+  isSelected(runId: string): boolean {
+    return this.#selected.has(runId);
+  }
+
+  /** Select or unselect a run for comparison. */
+  select(runId: string, on: boolean): void {
+    if (on) this.#selected.add(runId);
+    else this.#selected.delete(runId);
   }
 
   get metric(): RunsMetric {

@@ -23,6 +23,15 @@ describe('parseRoute', () => {
     expect(parseRoute(routeHref({ name: 'run', runId: 'a/b' }))).toEqual({ name: 'run', runId: 'a/b' });
   });
 
+  it('parses the compare page of the runs list', () => {
+    expect(parseRoute('#/runs/compare/a,b,c')).toEqual({ name: 'runs', compare: ['a', 'b', 'c'] });
+    expect(parseRoute('#/runs/compare/a,,a,b/')).toEqual({ name: 'runs', compare: ['a', 'b'] });
+    const route = { name: 'runs', compare: ['x,y', 'a/b', '<b>'] } as const;
+    expect(routeHref({ ...route, compare: [...route.compare] })).toBe('#/runs/compare/x%2Cy,a%2Fb,%3Cb%3E');
+    expect(parseRoute(routeHref({ ...route, compare: [...route.compare] }))).toEqual({ name: 'runs', compare: ['x,y', 'a/b', '<b>'] });
+    expect(parseRoute('#/runs/compare')).toEqual({ name: 'run', runId: 'compare' });
+  });
+
   it('survives malformed escapes and hostile text', () => {
     expect(parseRoute('#/data/%E0%A4%A')).toEqual({ name: 'dataset', datasetId: '%E0%A4%A', tab: 'preview' });
     expect(parseRoute('#/<img src=x>')).toEqual({ name: 'not-found', path: '<img src=x>' });

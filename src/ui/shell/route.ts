@@ -7,6 +7,8 @@ export type Route =
   | { name: 'data' }
   | { name: 'dataset'; datasetId: string; tab: DatasetTab }
   | { name: 'runs' }
+  /** Runs compared side by side (`#/runs/compare/<id>,<id>,...`); shown by the runs page. */
+  | { name: 'runs'; compare: string[] }
   | { name: 'run'; runId: string }
   | { name: 'settings' }
   | { name: 'not-found'; path: string };
@@ -19,13 +21,19 @@ const DATASET_TABS: readonly DatasetTab[] = ['preview', 'profile', 'versions', '
 /** Parse `location.hash` (with or without the leading `#`). */
 export function parseRoute(hash: string): Route {
   const path = hash.replace(/^#/, '').replace(/^\/+/, '').replace(/\/+$/, '');
-  const parts = path.split('/').map((part) => safeDecode(part));
+  const raw = path.split('/');
+  const parts = raw.map((part) => safeDecode(part));
   if (path === '' || (parts[0] === 'data' && parts.length === 1)) return { name: 'data' };
   if (parts[0] === 'data' && parts.length >= 2 && parts[1]) {
     const tab = (DATASET_TABS as readonly string[]).includes(parts[2] ?? '') ? (parts[2] as DatasetTab) : 'preview';
     return { name: 'dataset', datasetId: parts[1], tab };
   }
   if (parts[0] === 'runs' && parts.length === 1) return { name: 'runs' };
+  if (parts[0] === 'runs' && parts.length === 3 && parts[1] === 'compare') {
+    // Ids are split before decoding, so an id with an (encoded) comma survives.
+    const ids = [...new Set(raw[2].split(',').filter((id) => id !== '').map((id) => safeDecode(id)))];
+    return { name: 'runs', compare: ids };
+  }
   if (parts[0] === 'runs' && parts.length === 2 && parts[1]) return { name: 'run', runId: parts[1] };
   if (parts[0] === 'settings' && parts.length === 1) return { name: 'settings' };
   return { name: 'not-found', path };
@@ -39,7 +47,7 @@ export function routeHref(route: Route): string {
     case 'dataset':
       return `#/data/${encodeURIComponent(route.datasetId)}${route.tab === 'preview' ? '' : `/${route.tab}`}`;
     case 'runs':
-      return '#/runs';
+      return 'compare' in route ? `#/runs/compare/${route.compare.map((id) => encodeURIComponent(id)).join(',')}` : '#/runs';
     case 'run':
       return `#/runs/${encodeURIComponent(route.runId)}`;
     case 'settings':
