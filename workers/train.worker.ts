@@ -17,3 +17,7 @@ const api: TrainWorkerApi = {
 };
 
 expose(api);
+
+// Fault injection for end-to-end tests (e2e/device-loss.e2e.ts reaches it with Playwright's `worker.evaluate`):
+// destroys this worker's WebGPU device mid-run. Harmless in production: only this worker's own runs use it.
+(globalThis as { __benchtopTest?: { loseDevice(): boolean } }).__benchtopTest = { loseDevice: () => job.loseDevice() };

@@ -1,5 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { describeBackend, initBackend } from '../engines/tfjs/backend-setup';
+import type { BackendProbe } from '../engines/tfjs/backends';
+import type { GpuDeviceLike, GpuDeviceLostInfo } from '../engines/tfjs/device-loss';
 import { listArtifacts } from '../storage/artifacts';
 import { checkpointEpochs } from '../storage/checkpoints';
 import { logsTail } from '../storage/logs';
@@ -9,6 +12,7 @@ import { requireRun } from '../storage/run-status';
 import type { WorkspaceDb } from '../storage/workspace-schema';
 import { binaryCsv, importCsv, jobSpec, numericVersion, queueRun } from '../test/jobs-fixtures';
 import { makeWorkspaceDb, resetStorage } from '../test/storage-fixtures';
+import type { BackendPlatform } from './train-backend';
 import { createTrainJob, TrainJobAbandoned } from './train-job';
 
 // No progress throttle: the tests act on the first message of an epoch.
@@ -134,5 +138,156 @@ describe('bad input ends the run failed, with a message naming the problem', () 
   it('refuses to start a run that is not queued or interrupted', async () => {
     const { run } = await trainOn(numbers(30));
     await expect(job.runTrain(workspaceId, run.id, () => undefined)).rejects.toThrow(`Run "${run.id}" is completed; only a queued or interrupted run can start`);
+  });
+});
+
+/** A GPUDevice stand-in whose `lost` promise resolves when `destroy()` is called, as Chromium's does. */
+class FakeDevice implements GpuDeviceLike {
+  readonly lost: Promise<GpuDeviceLostInfo>;
+  #resolve!: (info: GpuDeviceLostInfo) => void;
+  constructor() {
+    this.lost = new Promise((resolve) => (this.#resolve = resolve));
+  }
+  destroy(): void {
+    this.#resolve({ reason: 'destroyed', message: 'Device was destroyed.' });
+  }
+}
+
+const ADAPTER = { vendor: 'fake', architecture: 'test', description: 'Fake GPU', isFallbackAdapter: false };
+
+/**
+ * A "webgpu" backend for Node: it computes on the cpu backend (so its numbers equal a cpu run's) and owns a fake
+ * device that tests lose mid-run. The other backends are TF.js's real ones.
+ */
+class FakeGpu {
+  readonly devices: FakeDevice[] = [];
+  onWebgpu = false;
+  forgotten = 0;
+  /** A fresh device after the first one fails to start (the GPU is gone). */
+  freshFails = false;
+
+  constructor(readonly others: BackendProbe[]) {}
+
+  get device(): FakeDevice {
+    return this.devices[this.devices.length - 1];
+  }
+
+  platform(): Partial<BackendPlatform> {
+    return {
+      probe: async () => [{ name: 'webgpu', ok: true, isFallbackAdapter: false }, ...this.others],
+      init: async (name, options) => {
+        if (name !== 'webgpu') {
+          this.onWebgpu = false;
+          return initBackend(name, options);
+        }
+        if (this.freshFails && this.devices.length > 0) throw new Error('Backend "webgpu" failed to start on this machine');
+        await initBackend('cpu');
+        this.devices.push(new FakeDevice());
+        this.onWebgpu = true;
+      },
+      describe: async () => (this.onWebgpu ? { backend: 'webgpu', adapter: ADAPTER, tfjsVersion: tf.version.tfjs } : describeBackend()),
+      webgpuDevice: () => (this.onWebgpu ? this.device : undefined),
+      forgetWebgpu: () => void this.forgotten++,
+    };
+  }
+}
+
+describe('a WebGPU device lost mid-run', () => {
+  afterAll(() => initBackend('cpu'));
+
+  /** A webgpu run over the binary CSV, with a cpu reference run of the same spec; `lose` decides when to destroy. */
+  async function lossyRun(gpu: FakeGpu, lose: (epoch: number, batch: number, losses: number) => boolean) {
+    const version = await importCsv(workspaceId, db, binaryCsv());
+    const reference = await queueRun(db, jobSpec(version));
+    await job.runTrain(workspaceId, reference.id, () => undefined);
+    const run = await queueRun(db, jobSpec(version, { backend: 'webgpu' }));
+    const gpuJob = createTrainJob({ appVersion: '0.0.0-test', platform: gpu.platform(), progressIntervalMs: 0 });
+    let losses = 0;
+    const tensorsBefore = tf.memory().numTensors;
+    const outcome = await gpuJob.runTrain(workspaceId, run.id, (p) => {
+      if (p.status === 'training' && p.batch > 0 && gpu.onWebgpu && lose(p.epoch, p.batch, losses)) {
+        losses++;
+        expect(gpuJob.loseDevice()).toBe(true);
+      }
+    });
+    expect(tf.memory().numTensors).toBe(tensorsBefore);
+    const messages = (await logsTail(db, run.id, 200)).map((l) => l.message);
+    return { outcome, run: await requireRun(db, run.id), reference: await requireRun(db, reference.id), messages, gpuJob };
+  }
+
+  it('resumes from the checkpoint on the next backend when no fresh GPU device starts, and ends as an uninterrupted run', async () => {
+    const gpu = new FakeGpu([{ name: 'cpu', ok: true }]);
+    gpu.freshFails = true;
+    const { outcome, run, reference, messages } = await lossyRun(gpu, (epoch, _batch, losses) => epoch === 3 && losses === 0);
+
+    expect(outcome).toEqual({ status: 'completed' });
+    expect(run.status).toBe('completed');
+    expect(run.progress).toMatchObject({ epoch: 6, epochs: 6 });
+    expect(run.environment.backend).toBe('cpu');
+    expect(run.environment.adapter).toBeUndefined();
+    expect(run.environment.libraries.map((l) => l.name)).toEqual(expect.arrayContaining(['@tensorflow/tfjs-backend-webgpu', '@tensorflow/tfjs-backend-cpu']));
+    expect(messages).toContain('After the GPU device loss, a fresh WebGPU device did not start (Backend "webgpu" failed to start on this machine); trying another backend');
+    expect(messages).toContain('GPU device lost: Device was destroyed; resuming from checkpoint epoch 2 on cpu');
+    expect(gpu.forgotten).toBe(2);
+    // The epochs before the loss ran on the (cpu-computing) fake GPU, the rest on cpu: the same numbers as a cpu run.
+    expect(run.summary).toEqual(reference.summary);
+    expect(await allMetrics(run.id)).toEqual(await allMetrics(reference.id));
+    expect((await metricSeries(db, run.id, 'val_loss')).map((p) => p.step)).toEqual([1, 2, 3, 4, 5, 6]);
+  });
+
+  it('first tries a fresh WebGPU device, and records it', async () => {
+    const gpu = new FakeGpu([{ name: 'cpu', ok: true }]);
+    const { outcome, run, reference, messages } = await lossyRun(gpu, (epoch, _batch, losses) => epoch === 4 && losses === 0);
+    expect(outcome).toEqual({ status: 'completed' });
+    expect(gpu.devices).toHaveLength(2);
+    expect(gpu.forgotten).toBe(2);
+    expect(run.environment).toMatchObject({ backend: 'webgpu', adapter: ADAPTER });
+    expect(messages).toContain('GPU device lost: Device was destroyed; resuming from checkpoint epoch 2 on webgpu');
+    expect(run.summary).toEqual(reference.summary);
+  });
+
+  it('falls back to wasm (the auto choice without webgpu) and records it as the backend', async () => {
+    const gpu = new FakeGpu([{ name: 'wasm', ok: true }, { name: 'cpu', ok: true }]);
+    gpu.freshFails = true;
+    const { outcome, run, messages } = await lossyRun(gpu, (epoch, batch, losses) => epoch === 5 && batch >= 2 && losses === 0);
+    expect(outcome).toEqual({ status: 'completed' });
+    expect(run.environment.backend).toBe('wasm');
+    expect(run.environment.libraries.map((l) => l.name)).toEqual(expect.arrayContaining(['@tensorflow/tfjs-backend-webgpu', '@tensorflow/tfjs-backend-wasm']));
+    expect(messages).toContain('GPU device lost: Device was destroyed; resuming from checkpoint epoch 4 on wasm');
+    expect(run.summary.find((m) => m.key === 'epochs')?.value).toBe(6);
+    expect((await metricSeries(db, run.id, 'val_loss')).map((p) => p.step)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(run.summary.find((m) => m.key === 'test_accuracy')?.value).toBeGreaterThan(0.8);
+  });
+
+  it('is interrupted, not failed, when no backend can take over', async () => {
+    const gpu = new FakeGpu([]);
+    gpu.freshFails = true;
+    const { outcome, run } = await lossyRun(gpu, (epoch, _batch, losses) => epoch === 3 && losses === 0);
+    expect(outcome.status).toBe('interrupted');
+    expect(outcome.error).toMatch(
+      /^GPU device lost: Device was destroyed; a fresh WebGPU device did not start \(Backend "webgpu" failed to start on this machine\), and no other backend could start \(No backend can train this model here \(webgpu: not available: its GPU device was lost during this run; .*\)\); the run is interrupted: Resume continues from the checkpoint after epoch 2$/,
+    );
+    expect(run).toMatchObject({ status: 'interrupted', error: { message: outcome.error, code: 'GpuDeviceLost' } });
+    expect(run.summary).toEqual([]);
+    expect(await listArtifacts(db, run.id)).toEqual([]);
+    expect((await logsTail(db, run.id, 1))[0]).toMatchObject({ level: 'error', message: outcome.error });
+  });
+
+  it('is interrupted on the second loss, and a resume then completes it from the checkpoint', async () => {
+    const gpu = new FakeGpu([{ name: 'cpu', ok: true }]);
+    const { outcome, run, reference, gpuJob } = await lossyRun(gpu, (epoch, _batch, losses) => (epoch === 3 && losses === 0) || (epoch === 5 && losses === 1));
+    expect(outcome).toEqual({
+      status: 'interrupted',
+      error: 'GPU device lost twice during this run (last: Device was destroyed); the run is interrupted: Resume continues from the checkpoint after epoch 4',
+    });
+    expect(run).toMatchObject({ status: 'interrupted', error: { code: 'GpuDeviceLost' } });
+    expect(await metricKeys(db, run.id)).not.toContain('test_accuracy');
+    expect(await listArtifacts(db, run.id)).toEqual([]);
+
+    expect(await gpuJob.runTrain(workspaceId, run.id, () => undefined)).toEqual({ status: 'completed' });
+    const resumed = await requireRun(db, run.id);
+    expect(resumed.error).toBeUndefined();
+    expect(resumed.summary).toEqual(reference.summary);
+    expect((await logsTail(db, run.id, 100)).map((l) => l.message)).toContain('Resuming from the checkpoint after epoch 4');
   });
 });

@@ -3,6 +3,7 @@
  * AbortController per running run. The lifecycle itself is `train-run.ts`; the worker file only wires options in.
  */
 import type { TrainWorkerApi } from '../protocol/train-worker';
+import { backendPlatform } from './train-backend';
 import { runTrainRun, TrainJobAbandoned, type TrainJobOptions } from './train-run';
 
 export { TrainJobAbandoned, type TrainJobOptions } from './train-run';
@@ -15,6 +16,12 @@ export interface TrainJob extends TrainWorkerApi {
    * {@link TrainJobAbandoned}.
    */
   abandon(runId: string): void;
+  /**
+   * Fault injection for tests: destroys the GPU device of TF.js's webgpu backend, as a driver reset would lose
+   * it; a run on it then recovers as from a real loss. Affects only this job's own runs (TF.js is per worker).
+   * Returns false when the current backend is not webgpu.
+   */
+  loseDevice(): boolean;
 }
 
 /** A training job bound to its environment (app version, wasm paths, image decoder). */
@@ -36,6 +43,11 @@ export function createTrainJob(options: TrainJobOptions): TrainJob {
     },
     abandon(runId) {
       controllers.get(runId)?.abort(new TrainJobAbandoned(runId));
+    },
+    loseDevice() {
+      const device = backendPlatform(options).webgpuDevice();
+      device?.destroy();
+      return device !== undefined;
     },
   };
 }

@@ -9,10 +9,14 @@ export type TrainJobProgress =
   | { status: 'evaluating'; message: string }
   | { status: 'done'; outcome: TrainJobOutcome['status'] };
 
-/** How a training job ended. `interrupted` is never reported by a worker: the runtime decides it when a worker is lost. */
+/**
+ * How a training job ended. `interrupted`: the job stopped without a result but the run can resume from its last
+ * checkpoint (its GPU device was lost and no backend could take over, or it was lost too often); the runtime also
+ * decides `interrupted` by itself when a worker dies.
+ */
 export interface TrainJobOutcome {
-  status: 'completed' | 'failed' | 'canceled';
-  /** Human message for a failure, naming the problem (e.g. the bad column). */
+  status: 'completed' | 'failed' | 'canceled' | 'interrupted';
+  /** Human message for a failure or an interruption, naming the problem (e.g. the bad column, the lost device). */
   error?: string;
 }
 

@@ -1,7 +1,8 @@
 /**
  * @file What the runtime writes to a run when its job ends: the worker normally writes the final status
  * itself; this fills in what a worker could not (it died, threw, or ignored a cancel), and never writes
- * `completed` unless the worker's own outcome said so.
+ * `completed` unless the worker's own outcome said so (an `interrupted` outcome, after a lost GPU device, stays
+ * interrupted and resumable).
  */
 import type { RunError } from '../protocol/run';
 import type { TrainJobOutcome } from '../protocol/train-worker';
@@ -12,15 +13,18 @@ import type { RunStatus } from '../protocol/run';
 
 /**
  * Makes the run's status agree with the worker's outcome when the worker did not write it. A run still
- * `queued` that the worker failed before starting goes through `running` (so its error is recorded).
+ * `queued` that the worker failed (or interrupted) before starting goes through `running`, so its error is recorded.
  */
 export async function recordOutcome(db: WorkspaceDb, runId: string, outcome: TrainJobOutcome): Promise<RunRecord | undefined> {
   const run = await db.runs.get(runId);
   if (!run || run.status === outcome.status) return run;
   const failure: RunError = { message: outcome.error ?? 'The training job failed without saying why', code: 'TrainFailed' };
-  if (run.status === 'running') return moveRun(db, runId, [outcome.status], outcome.status === 'failed' ? { error: failure } : {});
+  const interruption: RunError = { message: outcome.error ?? 'The training job stopped without a result; Resume continues from its last checkpoint', code: 'TrainInterrupted' };
+  const update = outcome.status === 'failed' ? { error: failure } : outcome.status === 'interrupted' ? { error: interruption } : {};
+  if (run.status === 'running') return moveRun(db, runId, [outcome.status], update);
   if (run.status !== 'queued') return run;
   if (outcome.status === 'canceled') return moveRun(db, runId, ['canceled']);
+  if (outcome.status === 'interrupted') return moveRun(db, runId, ['running', 'interrupted'], update);
   // A worker that says "completed" for a run it never started contradicts itself: that is a failure, not a result.
   const error: RunError =
     outcome.status === 'failed'
