@@ -68,6 +68,7 @@ let webgpuModule: Promise<unknown> | undefined;
 /** Imports a backend's package once (it registers the backend and its kernels). cpu and webgl come with tfjs. */
 async function loadBackendPackage(name: BackendName): Promise<void> {
   if (name === 'wasm') await (wasmModule ??= import('@tensorflow/tfjs-backend-wasm'));
+  if (name === 'wasm') (await import('./wasm-kernels')).registerWasmTrainingKernels();
   if (name === 'webgpu') await (webgpuModule ??= import('@tensorflow/tfjs-backend-webgpu'));
 }
 

@@ -2,6 +2,10 @@ import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { BACKEND_NAMES, BACKENDS, chooseBackend, missingTrainingKernels, type BackendName, type BackendProbe, type ModelNeeds } from './backends';
 import { describeBackend, initBackend, probeBackends } from './backend-setup';
+import { registerWasmTrainingKernels } from './wasm-kernels';
+
+/** What the registry reports for the bare wasm package, before the lab registers its training kernels. */
+const BARE_WASM_MISSING = ['Conv2DBackpropFilter', 'UnsortedSegmentSum'];
 
 const NEEDS: ModelNeeds[] = [
   { conv: false, embedding: false },
@@ -10,19 +14,22 @@ const NEEDS: ModelNeeds[] = [
   { conv: true, embedding: true },
 ];
 
-/** Every availability: each backend absent, present but failing, or present and working; webgpu real or fallback. */
+/**
+ * Every availability: each backend absent, present but failing, or present and working; webgpu real or fallback; the
+ * missing kernels from the table, from the registry after the lab's setup, or from the registry of the bare packages.
+ */
 function* availabilities(): Generator<BackendProbe[]> {
   for (let code = 0; code < 3 ** 4; code++) {
     for (const fallback of [false, true]) {
-      for (const fromRegistry of [false, true]) {
+      for (const source of ['table', 'registry', 'bare registry'] as const) {
         const probes: BackendProbe[] = [];
         BACKEND_NAMES.forEach((name, i) => {
           const state = Math.floor(code / 3 ** i) % 3;
           if (state === 0) return;
           const probe: BackendProbe = { name, ok: state === 2 };
           if (name === 'webgpu') probe.isFallbackAdapter = fallback;
-          // The registry's answer equals the table's for wasm; for webgpu pretend it misses nothing.
-          if (fromRegistry) probe.missingKernels = name === 'wasm' ? ['Conv2DBackpropFilter', 'UnsortedSegmentSum'] : [];
+          if (source === 'registry') probe.missingKernels = [];
+          if (source === 'bare registry') probe.missingKernels = name === 'wasm' ? BARE_WASM_MISSING : [];
           probes.push(probe);
         });
         yield probes;
@@ -31,9 +38,10 @@ function* availabilities(): Generator<BackendProbe[]> {
   }
 }
 
-/** A second, independent statement of the rules. */
+/** A second, independent statement of the rules (the table says nothing is missing once the lab set a backend up). */
 function expected(requested: BackendName | 'auto', probes: BackendProbe[], needs: ModelNeeds): BackendName | null {
-  const canTrain = (p: BackendProbe) => p.ok && !(p.name === 'wasm' && (needs.conv || needs.embedding));
+  const lacks = (p: BackendProbe, kernel: string) => (p.missingKernels ?? []).includes(kernel);
+  const canTrain = (p: BackendProbe) => p.ok && !(needs.conv && lacks(p, 'Conv2DBackpropFilter')) && !(needs.embedding && lacks(p, 'UnsortedSegmentSum'));
   const order: ((p: BackendProbe) => boolean)[] = [
     (p) => p.name === 'webgpu' && !p.isFallbackAdapter,
     (p) => p.name === 'webgl',
@@ -70,36 +78,40 @@ describe('chooseBackend', () => {
         }
       }
     }
-    expect(cases).toBe(81 * 2 * 2 * 4 * 5);
-  });
+    expect(cases).toBe(81 * 2 * 3 * 4 * 5);
+  }, 30_000);
 
-  it('skips wasm for a CNN with the missing kernel named, and a software WebGPU adapter ranks after cpu', () => {
+  it('picks wasm for conv and text models without a real GPU, and a software WebGPU adapter ranks after cpu', () => {
     const available: BackendProbe[] = [
       { name: 'webgpu', ok: true, isFallbackAdapter: true },
       { name: 'webgl', ok: false, reason: 'no WebGL context can be created' },
       { name: 'wasm', ok: true },
       { name: 'cpu', ok: true },
     ];
-    const cnn = chooseBackend({ requested: 'auto', available, modelNeeds: { conv: true, embedding: false } });
-    expect(cnn.backend).toBe('cpu');
-    const reasons = Object.fromEntries(cnn.skipped.map((s) => [s.backend, s.reason]));
-    expect(reasons.wasm).toMatch(/Conv2DBackpropFilter/);
-    expect(reasons.webgl).toMatch(/no WebGL context/);
-    expect(reasons.webgpu).toMatch(/software fallback/);
-    expect(chooseBackend({ requested: 'auto', available, modelNeeds: { conv: false, embedding: false } }).backend).toBe('wasm');
+    for (const modelNeeds of NEEDS) {
+      const decision = chooseBackend({ requested: 'auto', available, modelNeeds });
+      expect(decision.backend).toBe('wasm');
+      const reasons = Object.fromEntries(decision.skipped.map((s) => [s.backend, s.reason]));
+      expect(reasons.webgl).toMatch(/no WebGL context/);
+      expect(reasons.webgpu).toMatch(/software fallback/);
+      expect(reasons.cpu).toBe('ranked after wasm');
+    }
   });
 
-  it('trusts the registry over the table: wasm with conv gradients registered trains a CNN', () => {
+  it('trusts the registry over the table: wasm without the lab kernels is skipped for a CNN, naming the kernel', () => {
     const available: BackendProbe[] = [
-      { name: 'wasm', ok: true, missingKernels: [] },
+      { name: 'wasm', ok: true, missingKernels: BARE_WASM_MISSING },
       { name: 'cpu', ok: true, missingKernels: [] },
     ];
-    expect(chooseBackend({ requested: 'auto', available, modelNeeds: { conv: true, embedding: true } }).backend).toBe('wasm');
+    const cnn = chooseBackend({ requested: 'auto', available, modelNeeds: { conv: true, embedding: false } });
+    expect(cnn.backend).toBe('cpu');
+    expect(cnn.skipped.find((s) => s.backend === 'wasm')?.reason).toBe('cannot train conv layers: TF.js lacks Conv2DBackpropFilter on wasm');
+    expect(chooseBackend({ requested: 'auto', available, modelNeeds: NEEDS[0] }).backend).toBe('wasm');
   });
 
   it('explains an explicit request that cannot be met, with the alternatives', () => {
     const available: BackendProbe[] = [
-      { name: 'wasm', ok: true },
+      { name: 'wasm', ok: true, missingKernels: BARE_WASM_MISSING },
       { name: 'cpu', ok: true },
     ];
     expect(() => chooseBackend({ requested: 'wasm', available, modelNeeds: { conv: false, embedding: true } })).toThrow(
@@ -116,23 +128,24 @@ describe('chooseBackend', () => {
 });
 
 describe('backend setup under Node', () => {
-  it('finds the missing wasm gradient kernels in the TF.js registry', async () => {
+  it('finds the bare wasm package\'s gaps in the TF.js registry, and none once the lab\'s kernels are registered', async () => {
     await import('@tensorflow/tfjs-backend-wasm');
-    expect(missingTrainingKernels('wasm')).toEqual(['Conv2DBackpropFilter', 'UnsortedSegmentSum']);
+    expect(missingTrainingKernels('wasm')).toEqual(BARE_WASM_MISSING);
     expect(missingTrainingKernels('cpu')).toEqual([]);
+    registerWasmTrainingKernels();
+    expect(missingTrainingKernels('wasm')).toEqual([]);
     expect(missingTrainingKernels('wasm')).toEqual([...BACKENDS.wasm.knownMissingKernels]);
   });
 
-  it('probes: cpu and wasm work, webgl and webgpu do not; auto picks wasm for an MLP and cpu for a CNN', async () => {
+  it('probes: cpu and wasm work, webgl and webgpu do not; auto picks wasm for every model family', async () => {
     const probes = await probeBackends();
-    expect(probes.map((p) => [p.name, p.ok])).toEqual([
-      ['webgpu', false],
-      ['webgl', false],
-      ['wasm', true],
-      ['cpu', true],
+    expect(probes.map((p) => [p.name, p.ok, p.missingKernels])).toEqual([
+      ['webgpu', false, []],
+      ['webgl', false, []],
+      ['wasm', true, []],
+      ['cpu', true, []],
     ]);
-    expect(chooseBackend({ requested: 'auto', available: probes, modelNeeds: NEEDS[0] }).backend).toBe('wasm');
-    expect(chooseBackend({ requested: 'auto', available: probes, modelNeeds: NEEDS[1] }).backend).toBe('cpu');
+    for (const modelNeeds of NEEDS) expect(chooseBackend({ requested: 'auto', available: probes, modelNeeds }).backend).toBe('wasm');
   });
 
   it('initialises cpu and describes it', async () => {

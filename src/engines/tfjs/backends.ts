@@ -3,8 +3,10 @@
  * model on this machine, and the training kernels each backend lacks (read from TF.js's kernel registry).
  *
  * Auto order: a real WebGPU adapter, WebGL, wasm, cpu, and last a software WebGPU adapter (SwiftShader,
- * `isFallbackAdapter`), which trains 40-100x slower than wasm. A backend that lacks a gradient kernel the model
- * needs (wasm in TF.js 4.22: `Conv2DBackpropFilter` for conv nets, `UnsortedSegmentSum` for embeddings) is skipped.
+ * `isFallbackAdapter`), which trains 40-100x slower than wasm. A backend that lacks a kernel the model needs for
+ * training is skipped. TF.js 4.22's wasm package lacks `Conv2DBackpropFilter` (conv nets) and `UnsortedSegmentSum`
+ * (embeddings); the lab registers its own (`wasm-kernels.ts`) whenever it loads that package (`backend-setup.ts`), so
+ * with them wasm trains every family and is the pick for conv and text models on machines without a real GPU.
  */
 import { getKernel } from '@tensorflow/tfjs';
 
@@ -28,7 +30,10 @@ export interface BackendTraits {
   readonly label: string;
   /** Reads back with `dataSync()` work; false where only `await data()` does (WebGPU). */
   readonly syncReads: boolean;
-  /** Training kernels TF.js 4.22 is known to lack here; the live registry check ({@link missingTrainingKernels}) wins. */
+  /**
+   * Training kernels this backend is known to lack once the lab has set it up (wasm: none, its gaps are filled by
+   * `wasm-kernels.ts`); the live registry check ({@link missingTrainingKernels}) wins.
+   */
   readonly knownMissingKernels: readonly string[];
 }
 
@@ -40,15 +45,19 @@ export const BACKENDS: Readonly<Record<BackendName, BackendTraits>> = Object.fre
     name: 'wasm',
     label: 'WebAssembly',
     syncReads: true,
-    knownMissingKernels: Object.freeze(['Conv2DBackpropFilter', 'UnsortedSegmentSum']),
+    knownMissingKernels: Object.freeze([]),
   }),
   cpu: Object.freeze({ name: 'cpu', label: 'CPU (JavaScript)', syncReads: true, knownMissingKernels: Object.freeze([]) }),
 });
 
-/** Kernels (forward and gradient) that training needs, per model need. */
+/**
+ * Kernels (forward and gradient) that training needs, per model need, beyond the element-wise ops and reductions
+ * every backend has: read from what `model.fit` of each model-builder family runs (dense layers and batch norm;
+ * Conv2D/Conv1D with pooling; embeddings with global pooling).
+ */
 export const TRAINING_KERNELS: Readonly<Record<'dense' | keyof ModelNeeds, readonly string[]>> = Object.freeze({
-  dense: Object.freeze(['BatchMatMul']),
-  conv: Object.freeze(['Conv2D', 'Conv2DBackpropFilter', 'Conv2DBackpropInput', 'MaxPoolGrad', 'AvgPoolGrad']),
+  dense: Object.freeze(['BatchMatMul', '_FusedMatMul', 'FusedBatchNorm']),
+  conv: Object.freeze(['Conv2D', 'FusedConv2D', 'Conv2DBackpropFilter', 'Conv2DBackpropInput', 'MaxPool', 'MaxPoolGrad', 'AvgPool', 'AvgPoolGrad']),
   embedding: Object.freeze(['GatherV2', 'UnsortedSegmentSum']),
 });
 
@@ -159,7 +168,8 @@ export function chooseBackend(request: BackendRequest): BackendDecision {
 
 /**
  * Training kernels (of all needs) that TF.js's registry lacks for `backend`. The backend's package must have been
- * imported (it registers its kernels on import): `probeBackends` and `initBackend` do that.
+ * imported (it registers its kernels on import), and for wasm the lab's kernels registered: `probeBackends` and
+ * `initBackend` do both.
  */
 export function missingTrainingKernels(backend: BackendName, hasKernel = (k: string, b: string) => getKernel(k, b) != null): string[] {
   const all = [...TRAINING_KERNELS.dense, ...TRAINING_KERNELS.conv, ...TRAINING_KERNELS.embedding];
