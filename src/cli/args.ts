@@ -9,6 +9,7 @@ import { TRAIN_LIMITS } from '../core/jobs/train-spec-schema';
 export const USAGE = `Usage:
   benchtop train <spec.json> [--data <file.csv|file.parquet|sample-id>] [options]
   benchtop train --data <file.csv|file.parquet|sample-id> --target <column> [options]
+  benchtop sweep <sweep.json> [--data <file.csv|file.parquet|sample-id>] [--out <folder>] [--backend <name>]
 
 Trains a model headless (TF.js on the cpu or wasm backend, storage in memory) and writes it to a folder.
 Progress and metrics go to stdout as JSON lines; human messages go to stderr.
@@ -24,6 +25,12 @@ Progress and metrics go to stdout as JSON lines; human messages go to stderr.
   --seed <n>           override the spec's seed
   --backend <name>     cpu or wasm (default: the spec's backend; "auto" picks wasm, then cpu)
   -h, --help           this text
+
+A sweep (the lab's sweep spec: a base training spec, a search space, a sampler, the metric, the budgets and the
+early-termination policy) runs its trials one at a time, with the lab's planner, samplers and policies. Each trial
+ends with a JSON line (number, params, state, value, stoppedEarly), and the last line names the best trial. --out
+(default ./benchtop-sweep) receives the best trial's model folder, trials.csv and sweep.json. Its base.data ids are
+filled from the imported data, as for train.
 
 Exit codes: 0 completed, 1 failed (the message names the problem), 2 bad usage, 130 interrupted (Ctrl-C).
 `;
@@ -52,11 +59,26 @@ export interface TrainCommand {
   backend?: CliBackend;
 }
 
+/** A parsed `sweep` command. */
+export interface SweepCommand {
+  command: 'sweep';
+  /** Path of the sweep spec file, as given. */
+  specPath: string;
+  /** File path or sample id, as given. */
+  data?: string;
+  /** Output folder, as given (default `./benchtop-sweep`). */
+  out: string;
+  backend?: CliBackend;
+}
+
 /** What argv asks for. */
-export type CliCommand = { command: 'help' } | TrainCommand;
+export type CliCommand = { command: 'help' } | TrainCommand | SweepCommand;
 
 /** Default output folder, relative to the working directory. */
 export const DEFAULT_OUT = 'benchtop-model';
+
+/** Default output folder of a sweep. */
+export const DEFAULT_SWEEP_OUT = 'benchtop-sweep';
 
 /** Parses `argv` (without `node` and the script). Throws a {@link UsageError} naming the problem. */
 export function parseCommand(argv: readonly string[]): CliCommand {
@@ -69,9 +91,10 @@ export function parseCommand(argv: readonly string[]): CliCommand {
   const { values, positionals } = parsed;
   if (values.help) return { command: 'help' };
   const [command, ...rest] = positionals;
-  if (command === undefined) throw new UsageError('No command given; expected "train"');
+  if (command === undefined) throw new UsageError('No command given; expected "train" or "sweep"');
   if (command === 'help') return { command: 'help' };
-  if (command !== 'train') throw new UsageError(`Unknown command ${JSON.stringify(command)}; expected "train"`);
+  if (command === 'sweep') return sweepCommand(rest, values);
+  if (command !== 'train') throw new UsageError(`Unknown command ${JSON.stringify(command)}; expected "train" or "sweep"`);
   if (rest.length > 1) throw new UsageError(`Expected at most one spec file, got ${rest.length}: ${rest.map((r) => JSON.stringify(r)).join(', ')}`);
   const specPath = rest[0];
   if (specPath === undefined && values.data === undefined) throw new UsageError('Give a spec file, or --data and --target');
@@ -82,10 +105,7 @@ export function parseCommand(argv: readonly string[]): CliCommand {
   for (const key of ['data', 'target', 'out'] as const) {
     if (values[key] !== undefined && values[key].trim() === '') throw new UsageError(`--${key} is empty`);
   }
-  const backend = values.backend;
-  if (backend !== undefined && !(CLI_BACKENDS as readonly string[]).includes(backend)) {
-    throw new UsageError(`--backend ${JSON.stringify(backend)} is not available under Node; expected ${CLI_BACKENDS.join(' or ')}`);
-  }
+  const backend = checkedBackend(values.backend);
   return {
     command: 'train',
     ...(specPath === undefined ? {} : { specPath }),
@@ -96,6 +116,34 @@ export function parseCommand(argv: readonly string[]): CliCommand {
     ...(values.seed === undefined ? {} : { seed: integer('--seed', values.seed, TRAIN_LIMITS.seed) }),
     ...(backend === undefined ? {} : { backend: backend as CliBackend }),
   };
+}
+
+type ParsedValues = ReturnType<typeof parse>['values'];
+
+/** `sweep <sweep.json>`: a spec file is required; the training overrides do not apply (the space sets those). */
+function sweepCommand(rest: readonly string[], values: ParsedValues): SweepCommand {
+  if (rest.length !== 1) throw new UsageError(rest.length === 0 ? 'sweep needs a sweep spec file' : `Expected one sweep spec file, got ${rest.length}: ${rest.map((r) => JSON.stringify(r)).join(', ')}`);
+  for (const option of ['target', 'epochs', 'seed'] as const) {
+    if (values[option] !== undefined) throw new UsageError(`--${option} does not apply to sweep; set it in the sweep spec's base (or search it in its space)`);
+  }
+  for (const key of ['data', 'out'] as const) {
+    if (values[key] !== undefined && values[key].trim() === '') throw new UsageError(`--${key} is empty`);
+  }
+  const backend = checkedBackend(values.backend);
+  return {
+    command: 'sweep',
+    specPath: rest[0],
+    ...(values.data === undefined ? {} : { data: values.data }),
+    out: values.out ?? DEFAULT_SWEEP_OUT,
+    ...(backend === undefined ? {} : { backend }),
+  };
+}
+
+function checkedBackend(backend: string | undefined): CliBackend | undefined {
+  if (backend !== undefined && !(CLI_BACKENDS as readonly string[]).includes(backend)) {
+    throw new UsageError(`--backend ${JSON.stringify(backend)} is not available under Node; expected ${CLI_BACKENDS.join(' or ')}`);
+  }
+  return backend as CliBackend | undefined;
 }
 
 function parse(argv: readonly string[]) {

@@ -1,6 +1,7 @@
 /**
- * @file The `benchtop` command line (`bin/benchtop.mjs` loads this file through Vite's SSR loader). `main(argv, io)`
- * never exits the process: it returns the exit code, so tests run it in-process with their own writers.
+ * @file The `benchtop` command line, `train` and `sweep` (`bin/benchtop.mjs` loads this file through Vite's SSR
+ * loader). `main(argv, io)` never exits the process: it returns the exit code, so tests run it in-process with their
+ * own writers.
  * Storage is an in-memory IndexedDB (fake-indexeddb), installed before Dexie is first loaded.
  */
 import 'fake-indexeddb/auto';
@@ -8,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseCommand, USAGE, UsageError } from './args';
+import { runSweepCommand } from './sweep-command';
 import { EXIT, runTrainCommand, type CliIo } from './train-command';
 
 export { EXIT, type CliIo } from './train-command';
@@ -31,6 +33,7 @@ export async function main(argv: readonly string[], ioOverrides: Partial<CliIo> 
       io.stdout(USAGE);
       return EXIT.completed;
     }
+    if (command.command === 'sweep') return await runSweepCommand(command, io, appVersion(io.root));
     return await runTrainCommand(command, io, appVersion(io.root));
   } catch (err) {
     if (err instanceof UsageError) {

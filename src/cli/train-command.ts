@@ -48,8 +48,8 @@ export interface CliIo {
 /** Exit codes. */
 export const EXIT = Object.freeze({ completed: 0, failed: 1, usage: 2, canceled: 130 });
 
-/** Under Node the CLI offers the wasm and cpu backends; `auto` picks wasm for dense models, cpu where wasm lacks kernels. */
-const nodeProbe = async (): Promise<BackendProbe[]> => [
+/** Under Node the CLI offers the wasm and cpu backends; `auto` picks wasm (it has every training kernel, conv and embedding gradients included: `wasm-kernels.ts`). */
+export const nodeProbe = async (): Promise<BackendProbe[]> => [
   { name: 'webgpu', ok: false, reason: 'the CLI runs on wasm or cpu under Node' },
   { name: 'webgl', ok: false, reason: 'the CLI runs on wasm or cpu under Node' },
   { name: 'wasm', ok: typeof WebAssembly === 'object', reason: 'WebAssembly is missing' },
@@ -57,7 +57,7 @@ const nodeProbe = async (): Promise<BackendProbe[]> => [
 ];
 
 /** The wasm binaries as file paths in the installed package: nothing is downloaded. */
-function nodeWasmPaths(root: string): WasmPaths {
+export function nodeWasmPaths(root: string): WasmPaths {
   const dist = dirname(createRequire(join(root, 'package.json')).resolve('@tensorflow/tfjs-backend-wasm'));
   const names = ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm-threaded-simd.wasm'] as const;
   // TF.js wants an entry for each binary, the threaded one too (multithreading is off: it is never loaded).

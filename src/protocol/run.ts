@@ -2,6 +2,7 @@
  * @file Runs: what kind of job a run is, its lifecycle, the environment it ran in, its lineage and
  * progress. Types only; shared by storage (run records), the runtime (queue, recovery) and workers.
  */
+import type { ParamAssignment, SweepSpec } from './sweep';
 import type { TrainSpec } from './train';
 
 /** What a run does. A `sweep`, `automl` or `pipeline` run is a parent; its `trial` (or step) runs are children. */
@@ -13,8 +14,32 @@ export type RunKind = 'train' | 'sweep' | 'trial' | 'automl' | 'pipeline' | 'sco
  */
 export type RunStatus = 'queued' | 'running' | 'completed' | 'failed' | 'canceled' | 'interrupted';
 
-/** The validated job spec of a run. Grows into a union keyed on `kind` as sweep, AutoML and pipeline specs arrive. */
+/**
+ * The validated training spec of a run. A sweep parent keeps its base training spec here (so every run has a dataset,
+ * a seed and a model family) and the sweep itself in `RunRecord.sweep`; a trial keeps its own complete spec here.
+ */
 export type RunSpec = TrainSpec;
+
+/** What a sweep parent run carries besides its base spec. */
+export interface SweepRunInfo {
+  spec: SweepSpec;
+  /** Trial id with the best primary metric so far, and that value. */
+  best?: { runId: string; trialNumber: number; value: number };
+  /** Trials started so far (the next trial number). */
+  trialsStarted: number;
+  /** Why the sweep stopped starting trials (`max trials reached`, `time budget spent`, `grid exhausted`, ...). */
+  stopReason?: string;
+}
+
+/** What a trial run carries: its number in the sweep (0-based, in order of creation) and its sampled parameters. */
+export interface TrialRunInfo {
+  number: number;
+  params: ParamAssignment;
+  /** Set when an early-termination policy stopped the trial (its status is then `canceled`): the policy's reason. */
+  stoppedEarly?: string;
+  /** The primary metric's last value (pruned trial) or final value (completed trial). */
+  value?: number;
+}
 
 /** The compute backend a run actually used (never `auto`). */
 export type ComputeBackend = 'webgpu' | 'webgl' | 'wasm' | 'cpu';

@@ -1,13 +1,16 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RunStatus } from '../protocol/run';
 import type { TrainJobOutcome } from '../protocol/train-worker';
+import { transitionRun } from '../storage/run-status';
 import { getRun } from '../storage/runs';
+import { createSweepRun } from '../storage/sweeps';
 import type { WorkspaceDb } from '../storage/workspace-schema';
 import { FakeBroadcastHub } from '../test/runtime-broadcast';
 import { FakeLockManager } from '../test/runtime-locks';
 import { FakeTrainWorkers, type FakeTrainScript } from '../test/runtime-train-worker';
 import { makeWorkspaceDb, resetStorage } from '../test/storage-fixtures';
 import { makeTestRun, TEST_ENVIRONMENT, testTrainSpec } from '../test/storage-run-fixtures';
+import { testSweepSpec } from '../test/sweep-spec-fixture';
 import { JobRuntime, type JobRuntimeEvent, type JobRuntimeOptions } from './job-runtime';
 import type { RunProgressView } from './run-progress-hub';
 
@@ -31,8 +34,8 @@ beforeEach(async () => {
 
 afterEach(async () => {
   for (const runtime of runtimes) await runtime.dispose();
-  // No run is ever completed unless its worker said so.
-  for (const run of await db.runs.where('status').equals('completed').toArray()) {
+  // No run is ever completed unless its worker said so (a sweep is completed by its runner).
+  for (const run of await db.runs.where('status').equals('completed').filter((r) => r.kind !== 'sweep').toArray()) {
     expect(workers.calls.some((c) => c.runId === run.id && c.outcome === 'completed'), `run ${run.name} completed without its worker saying so`).toBe(true);
   }
 });
@@ -238,6 +241,18 @@ describe('recovery', () => {
     const tab = startTab({ locks: null });
     await tab.updateSettings({ autoResume: false });
     await waitForStatus(orphan.id, 'interrupted');
+  });
+
+  it('never marks a sweep interrupted: the leader’s sweep runner carries it on', async () => {
+    const sweep = await createSweepRun(db, { spec: testSweepSpec(), environment: TEST_ENVIRONMENT });
+    await transitionRun(db, sweep.id, 'running');
+    const orphan = await makeTestRun(db, {}, 'running');
+    startTab({ locks: null });
+    await waitForStatus(orphan.id, 'completed');
+    // The test spec's dataset version does not exist: the runner fails the sweep, saying so.
+    await waitForStatus(sweep.id, 'failed');
+    expect((await getRun(db, sweep.id))?.error?.message).toContain('dataset version "v1"');
+    expect(events.flatMap((e) => (e.type === 'recovered' ? e.interrupted : []))).toEqual([orphan.id]);
   });
 });
 

@@ -1,12 +1,18 @@
 /**
  * @file The job runtime of one workspace in one tab: the service the UI calls to queue, cancel and watch
- * training runs. Every tab has one; the tab holding the leadership lock also runs the queue (`JobQueue`) on
- * its workers, recovers interrupted runs, and acts on other tabs' cancel requests.
+ * training runs and sweeps. Every tab has one; the tab holding the leadership lock also runs the queue (`JobQueue`)
+ * on its workers, drives the sweeps (`SweepRunner`: their trials are queued runs like any other), recovers
+ * interrupted runs, and acts on other tabs' cancel requests.
  */
 import { Dexie, liveQuery, type Subscription } from 'dexie';
+import { assertSweepSpec } from '../core/tune/sweep-spec';
+import type { RunEnvironment } from '../protocol/run';
+import type { SweepSpec } from '../protocol/sweep';
+import { getVersion } from '../storage/datasets';
 import type { RunRecord } from '../storage/records';
 import { RunTransitionError, transitionRun } from '../storage/run-status';
 import { createRun, type NewRun } from '../storage/runs';
+import { cancelSweepRun, createSweepRun, type NewSweep } from '../storage/sweeps';
 import { getWorkspaceDb } from '../storage/connections';
 import type { WorkspaceDb } from '../storage/workspace-schema';
 import { JobQueue, type JobQueueEvent } from './job-queue';
@@ -15,11 +21,21 @@ import { recoverRuns, type RecoveryReport } from './run-recovery-service';
 import { RunProgressHub, type RunProgressListener } from './run-progress-hub';
 import { openBroadcastChannel, parseRuntimeMessage, runtimeChannelName, type RuntimeChannelFactory, type RuntimeChannelPort, type RuntimeMessage } from './runtime-channel';
 import { hardwareCores, readRuntimeSettings, RuntimeSettingKey, writeRuntimeSettings, type RuntimeSettings } from './runtime-settings';
+import { SweepRunner, type SweepRunnerEvent } from './sweep-runner';
 import { createTrainWorker } from './train-worker-client';
 import { WorkerPool, type TrainWorkerFactory } from './worker-pool';
 
-/** Something the runtime did: leadership, recovery, job starts and ends. */
-export type JobRuntimeEvent = JobQueueEvent | { type: 'leader' } | ({ type: 'recovered' } & RecoveryReport);
+/** Something the runtime did: leadership, recovery, job starts and ends, sweep steps. */
+export type JobRuntimeEvent = JobQueueEvent | SweepRunnerEvent | { type: 'leader' } | ({ type: 'recovered' } & RecoveryReport);
+
+/** Options of `JobRuntime.enqueueSweep` besides the spec and the name. */
+export interface SweepEnqueueOptions {
+  /** The environment known where the sweep is queued (the page's app version); its trials copy it. */
+  environment?: RunEnvironment;
+  experimentId?: string;
+  tags?: string[];
+  notes?: string;
+}
 
 /** Options of `JobRuntime`; all but `workspaceId` have browser defaults. */
 export interface JobRuntimeOptions {
@@ -56,6 +72,7 @@ export class JobRuntime {
   readonly #leadership: QueueLeadership;
   readonly #leaderListeners = new Set<(isLeader: boolean) => void>();
   #queue: JobQueue | undefined;
+  #sweeps: SweepRunner | undefined;
   #watch: Subscription | undefined;
   #recovering: Promise<void> | undefined;
   #recoverAgain = false;
@@ -95,6 +112,31 @@ export class JobRuntime {
     return run;
   }
 
+  /**
+   * Validates a sweep spec against the dataset version its base spec reads (a `SweepSpecError` lists every problem)
+   * and creates a queued sweep (a parent run of kind `sweep`, stored complete with defaults); the leading tab's sweep
+   * runner starts it and queues its trials as child runs.
+   */
+  async enqueueSweep(spec: SweepSpec, name?: string, options: SweepEnqueueOptions = {}): Promise<RunRecord> {
+    const versionId = (spec as { base?: { data?: { versionId?: unknown } } }).base?.data?.versionId;
+    // The shape first (a spec without a base names its problems), then the base spec against its data.
+    if (typeof versionId !== 'string') assertSweepSpec(spec);
+    const version = await getVersion(this.db, versionId as string);
+    if (!version) throw new Error(`Dataset version "${String(versionId)}" does not exist or is not fully imported; choose data to sweep on`);
+    const checked = assertSweepSpec(spec, { columns: version.columns, contentHash: version.contentHash });
+    const init: NewSweep = {
+      spec: checked,
+      environment: options.environment ?? { appVersion: 'unknown', libraries: [] },
+      ...(name === undefined ? {} : { name }),
+      ...(options.experimentId === undefined ? {} : { experimentId: options.experimentId }),
+      ...(options.tags === undefined ? {} : { tags: options.tags }),
+      ...(options.notes === undefined ? {} : { notes: options.notes }),
+    };
+    const run = await createSweepRun(this.db, init);
+    this.#sweeps?.wake();
+    return run;
+  }
+
   /** Queues an interrupted run again; it resumes from its last checkpoint. */
   async resume(runId: string): Promise<RunRecord> {
     const run = await transitionRun(this.db, runId, 'queued');
@@ -104,11 +146,17 @@ export class JobRuntime {
 
   /**
    * Cancels a run. An interrupted run is canceled here; a queued or running one by the leader (this tab,
-   * or another through the channel), which stops its worker. Watch the run row for the result.
+   * or another through the channel), which stops its worker. A sweep is canceled here, with its queued, running and
+   * interrupted trials (each as above). Watch the run row for the result.
    */
   async cancel(runId: string): Promise<void> {
-    if (this.#queue) return this.#queue.cancel(runId);
     const run = await this.db.runs.get(runId);
+    if (run?.kind === 'sweep') {
+      const trials = await cancelSweepRun(this.db, runId);
+      await Promise.all(trials.map((trialId) => this.cancel(trialId)));
+      return;
+    }
+    if (this.#queue) return this.#queue.cancel(runId);
     if (run?.status === 'interrupted') {
       try {
         await transitionRun(this.db, runId, 'canceled');
@@ -140,6 +188,7 @@ export class JobRuntime {
   /** Resolves when recovery passes and the storage writes of ended jobs are done (tests, orderly shutdown). */
   async idle(): Promise<void> {
     while (this.#recovering) await this.#recovering;
+    await this.#sweeps?.idle();
     await this.#queue?.settled();
   }
 
@@ -151,6 +200,9 @@ export class JobRuntime {
     if (this.#disposed) return;
     this.#disposed = true;
     this.#watch?.unsubscribe();
+    const sweeps = this.#sweeps;
+    this.#sweeps = undefined;
+    await sweeps?.stop();
     const queue = this.#queue;
     this.#queue = undefined;
     await queue?.stop();
@@ -178,8 +230,16 @@ export class JobRuntime {
       onWorkerLost: () => this.#recover(),
       onEvent: this.#options.onEvent,
     });
+    const queue = this.#queue;
+    this.#sweeps = new SweepRunner({
+      db: this.db,
+      cancelRun: (runId) => queue.cancel(runId),
+      wake: () => this.#pump(),
+      onEvent: this.#options.onEvent,
+    });
     this.#notifyLeadership();
     this.#options.onEvent?.({ type: 'leader' });
+    this.#sweeps.start();
     // Runs queued in any tab, and settings changed in any tab, reach the leader through storage.
     let lastAutoResume: unknown;
     this.#watch = liveQuery(async () => ({

@@ -2,6 +2,8 @@
  * @file Recovery of a workspace's runs when a tab becomes the queue's leader, or a worker dies: runs left
  * `running` that nobody runs become `interrupted` (storage's `markInterruptedRuns`, by their Web Lock), and
  * interrupted runs are queued again when auto-resume is on (the worker resumes them from their last checkpoint).
+ * Only runs a worker executes (train, trial) are recovered: a parent run (a sweep) holds no lock, and is driven from
+ * storage by the leader's runner, whichever tab leads; it is never interrupted.
  */
 import { Dexie } from 'dexie';
 import { markInterruptedRuns, runLockName } from '../storage/run-recovery';
@@ -53,14 +55,17 @@ export async function recoverRuns(options: RecoveryOptions): Promise<RecoveryRep
   for (let attempt = 0; attempt < options.attempts && !options.stopped(); attempt++) {
     if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, options.delayMs));
     if (options.stopped()) break;
-    report.interrupted.push(...(await markInterruptedRuns(options.db, await runLockSnapshot(options.locks, options.isActive))));
+    const locked = await runLockSnapshot(options.locks, options.isActive);
+    const workerRuns = await runningWorkerRunIds(options.db);
+    // A run that is not a worker's (a sweep), or that started since the read above, counts as held.
+    report.interrupted.push(...(await markInterruptedRuns(options.db, (runId) => !workerRuns.has(runId) || locked(runId))));
     if (await options.autoResume()) {
       const requeued = await requeueInterruptedRuns(options.db, options.mayResume);
       report.requeued.push(...requeued);
       if (requeued.length > 0) options.onRequeued(requeued);
     }
-    const running = await runningRunIds(options.db);
-    if (running.every(options.isActive)) break;
+    const running = await runningWorkerRunIds(options.db);
+    if ([...running].every(options.isActive)) break;
   }
   return report;
 }
@@ -82,6 +87,8 @@ export async function requeueInterruptedRuns(db: WorkspaceDb, mayResume: (runId:
   return requeued;
 }
 
-async function runningRunIds(db: WorkspaceDb): Promise<string[]> {
-  return (await db.runs.where('[status+createdAt]').between(['running', Dexie.minKey], ['running', Dexie.maxKey]).primaryKeys()) as string[];
+/** Running runs of the kinds a worker executes. */
+async function runningWorkerRunIds(db: WorkspaceDb): Promise<Set<string>> {
+  const running = await db.runs.where('[status+createdAt]').between(['running', Dexie.minKey], ['running', Dexie.maxKey]).toArray();
+  return new Set(running.filter((run) => TRAIN_WORKER_KINDS.includes(run.kind)).map((run) => run.id));
 }

@@ -16,7 +16,9 @@ import type {
   RunProgress,
   RunSpec,
   RunStatus,
+  SweepRunInfo,
   TensorSpec,
+  TrialRunInfo,
 } from '../protocol/run';
 
 /** A workspace, listed in the meta database; its data lives in database `benchtop-ws-<id>`. */
@@ -119,6 +121,10 @@ export interface RunRecord {
   name: string;
   /** The validated spec, complete with defaults: with `seed` and the dataset version, it reproduces the run. */
   spec: RunSpec;
+  /** Kind `sweep` only: the sweep spec and its state. */
+  sweep?: SweepRunInfo;
+  /** Kind `trial` only: its number and parameters in the parent sweep. */
+  trial?: TrialRunInfo;
   /** uint32 seed (a copy of the spec's). */
   seed: number;
   /** Dataset read (a copy of the spec's), for "runs of this dataset". */

@@ -4,7 +4,7 @@
  * `run-recovery.ts`.
  */
 import { Dexie } from 'dexie';
-import type { LineageRef, RunEnvironment, RunKind, RunSpec, RunStatus } from '../protocol/run';
+import type { LineageRef, RunEnvironment, RunKind, RunSpec, RunStatus, SweepRunInfo, TrialRunInfo } from '../protocol/run';
 import { ensureDefaultExperiment } from './experiments';
 import type { RunRecord } from './records';
 import { requireRun } from './run-status';
@@ -31,6 +31,10 @@ export interface NewRun {
   /** The default experiment (created on first use), or the parent's, by default. */
   experimentId?: string;
   parentId?: string;
+  /** Kind `sweep`: the sweep spec and its state. */
+  sweep?: SweepRunInfo;
+  /** Kind `trial`: number and parameters. */
+  trial?: TrialRunInfo;
   /** The dataset version the spec reads, by default. */
   inputs?: LineageRef[];
   tags?: string[];
@@ -61,6 +65,8 @@ export async function createRun(db: WorkspaceDb, init: NewRun): Promise<RunRecor
       status: 'queued',
       name,
       spec: init.spec,
+      ...(init.sweep === undefined ? {} : { sweep: init.sweep }),
+      ...(init.trial === undefined ? {} : { trial: init.trial }),
       seed: init.spec.seed,
       datasetId: data.datasetId,
       datasetVersionId: data.versionId,

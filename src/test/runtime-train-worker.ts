@@ -6,6 +6,8 @@
  * or ignore cancel; `terminate()` stops it dead (its lock released, its call never answered), like a real one.
  */
 import type { TrainJobOutcome, TrainJobProgress, TrainWorkerApi } from '../protocol/train-worker';
+import { appendMetrics } from '../storage/metrics';
+import type { RunRecord } from '../storage/records';
 import { runLockName } from '../storage/run-recovery';
 import { transitionRun, updateRunningRun } from '../storage/run-status';
 import type { WorkspaceDb } from '../storage/workspace-schema';
@@ -28,6 +30,8 @@ export interface FakeTrainScript {
   throwMessage?: string;
   /** Answer this outcome without writing any status (a worker that forgets its part). */
   answerWithoutWriting?: TrainJobOutcome;
+  /** Epoch metrics to write after each epoch (step = epoch), before the run's progress, as the training job does. */
+  metrics?: (epoch: number, run: RunRecord) => Record<string, number>;
 }
 
 /** One call of `runTrain`, as recorded by the fakes. */
@@ -157,6 +161,9 @@ class FakeTrainWorker implements TrainWorkerHandle {
         return { status: 'canceled' };
       }
       epoch++;
+      const metrics = Object.entries(script.metrics?.(epoch, run) ?? {});
+      const split = (key: string) => (key.startsWith('val_') ? 'validation' : 'train');
+      await appendMetrics(db, metrics.map(([key, value]) => ({ runId, key, step: epoch, value, time: Date.now(), split: split(key) })));
       await updateRunningRun(db, runId, { progress: { epoch, epochs } });
       onProgress({ status: 'training', epoch, epochs, batch: 1, batches: 1, etaMs: null, loss: 1 / epoch });
       if (script.crashAfterEpoch === epoch) return this.#crash();

@@ -32,6 +32,40 @@ describe('parseRoute', () => {
     expect(parseRoute('#/runs/compare')).toEqual({ name: 'run', runId: 'compare' });
   });
 
+  it('parses the Train form of a dataset and of a cloned run', () => {
+    expect(parseRoute('#/train/ds-1')).toEqual({ name: 'train', datasetId: 'ds-1' });
+    expect(parseRoute('#/train/ds-1/')).toEqual({ name: 'train', datasetId: 'ds-1' });
+    expect(parseRoute('#/train')).toEqual({ name: 'not-found', path: 'train' });
+    expect(parseRoute('#/train/a/b')).toEqual({ name: 'not-found', path: 'train/a/b' });
+    expect(parseRoute('#/runs/r-1/clone')).toEqual({ name: 'train', cloneOf: 'r-1' });
+    expect(parseRoute('#/runs/r-1/clone/x')).toEqual({ name: 'not-found', path: 'runs/r-1/clone/x' });
+    // "compare" is the compare page, never a run to clone
+    expect(parseRoute('#/runs/compare/clone')).toEqual({ name: 'runs', compare: ['clone'] });
+    expect(routeHref({ name: 'train', datasetId: 'a/b c' })).toBe('#/train/a%2Fb%20c');
+    expect(routeHref({ name: 'train', cloneOf: 'r/1' })).toBe('#/runs/r%2F1/clone');
+    for (const route of [{ name: 'train', datasetId: 'a/b c' }, { name: 'train', cloneOf: 'r/1?x#y' }] as const) {
+      expect(parseRoute(routeHref(route))).toEqual(route);
+    }
+  });
+
+  it('parses sweep pages and the new-sweep form of a dataset and of a run', () => {
+    expect(parseRoute('#/sweeps/s-1')).toEqual({ name: 'sweep', sweepId: 's-1' });
+    expect(parseRoute('#/sweeps/new/ds-1')).toEqual({ name: 'new-sweep', datasetId: 'ds-1' });
+    expect(parseRoute('#/runs/r-1/sweep')).toEqual({ name: 'new-sweep', fromRun: 'r-1' });
+    expect(parseRoute('#/sweeps/new')).toEqual({ name: 'not-found', path: 'sweeps/new' });
+    expect(parseRoute('#/sweeps')).toEqual({ name: 'not-found', path: 'sweeps' });
+    expect(parseRoute('#/sweeps/s-1/x')).toEqual({ name: 'not-found', path: 'sweeps/s-1/x' });
+    expect(parseRoute('#/runs/compare/sweep')).toEqual({ name: 'runs', compare: ['sweep'] });
+    for (const route of [
+      { name: 'sweep', sweepId: 'a/b c' },
+      { name: 'new-sweep', datasetId: 'd/1' },
+      { name: 'new-sweep', fromRun: 'r?x#y' },
+    ] as const) {
+      expect(parseRoute(routeHref(route))).toEqual(route);
+    }
+    expect(routeHref({ name: 'new-sweep', fromRun: 'r/1' })).toBe('#/runs/r%2F1/sweep');
+  });
+
   it('survives malformed escapes and hostile text', () => {
     expect(parseRoute('#/data/%E0%A4%A')).toEqual({ name: 'dataset', datasetId: '%E0%A4%A', tab: 'preview' });
     expect(parseRoute('#/<img src=x>')).toEqual({ name: 'not-found', path: '<img src=x>' });

@@ -10,6 +10,16 @@ export type Route =
   /** Runs compared side by side (`#/runs/compare/<id>,<id>,...`); shown by the runs page. */
   | { name: 'runs'; compare: string[] }
   | { name: 'run'; runId: string }
+  /** The Train form of a new run on a dataset's latest version (`#/train/<datasetId>`). */
+  | { name: 'train'; datasetId: string }
+  /** The Train form prefilled with a run's spec, to change and start as a new run (`#/runs/<runId>/clone`). */
+  | { name: 'train'; cloneOf: string }
+  /** A sweep's page (`#/sweeps/<runId>`): the parent run of kind `sweep` and its trials. */
+  | { name: 'sweep'; sweepId: string }
+  /** The new-sweep form over a dataset's default spec (`#/sweeps/new/<datasetId>`). */
+  | { name: 'new-sweep'; datasetId: string }
+  /** The new-sweep form over a run's spec (`#/runs/<runId>/sweep`). */
+  | { name: 'new-sweep'; fromRun: string }
   | { name: 'settings' }
   | { name: 'not-found'; path: string };
 
@@ -35,6 +45,11 @@ export function parseRoute(hash: string): Route {
     return { name: 'runs', compare: ids };
   }
   if (parts[0] === 'runs' && parts.length === 2 && parts[1]) return { name: 'run', runId: parts[1] };
+  if (parts[0] === 'runs' && parts.length === 3 && parts[1] && parts[2] === 'clone') return { name: 'train', cloneOf: parts[1] };
+  if (parts[0] === 'train' && parts.length === 2 && parts[1]) return { name: 'train', datasetId: parts[1] };
+  if (parts[0] === 'runs' && parts.length === 3 && parts[1] && parts[2] === 'sweep') return { name: 'new-sweep', fromRun: parts[1] };
+  if (parts[0] === 'sweeps' && parts.length === 3 && parts[1] === 'new' && parts[2]) return { name: 'new-sweep', datasetId: parts[2] };
+  if (parts[0] === 'sweeps' && parts.length === 2 && parts[1] && parts[1] !== 'new') return { name: 'sweep', sweepId: parts[1] };
   if (parts[0] === 'settings' && parts.length === 1) return { name: 'settings' };
   return { name: 'not-found', path };
 }
@@ -50,6 +65,12 @@ export function routeHref(route: Route): string {
       return 'compare' in route ? `#/runs/compare/${route.compare.map((id) => encodeURIComponent(id)).join(',')}` : '#/runs';
     case 'run':
       return `#/runs/${encodeURIComponent(route.runId)}`;
+    case 'train':
+      return 'cloneOf' in route ? `#/runs/${encodeURIComponent(route.cloneOf)}/clone` : `#/train/${encodeURIComponent(route.datasetId)}`;
+    case 'sweep':
+      return `#/sweeps/${encodeURIComponent(route.sweepId)}`;
+    case 'new-sweep':
+      return 'fromRun' in route ? `#/runs/${encodeURIComponent(route.fromRun)}/sweep` : `#/sweeps/new/${encodeURIComponent(route.datasetId)}`;
     case 'settings':
       return '#/settings';
     case 'not-found':
