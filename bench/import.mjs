@@ -10,8 +10,7 @@ import { once } from 'node:events';
 import { join, resolve } from 'node:path';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { build } from 'vite';
-import { serve } from '../scripts/serve.mjs';
-import { checkoutRef, chromiumVersion, closeServer, launchFresh, median, table, treeState, withTimeout } from './lib.mjs';
+import { checkoutRef, chromiumVersion, median, openBenchPage, table, treeState, withTimeout } from './lib.mjs';
 
 const args = process.argv.slice(2);
 const REF = args.includes('--ref') ? args[args.indexOf('--ref') + 1] : undefined;
@@ -286,22 +285,9 @@ async function main() {
     throw new Error(`Building the bench page (bench/vite.bench.config.ts) failed: ${err.message.split('\n')[0]}`);
   }).finally(() => tree && rmSync(tree, { recursive: true, force: true }));
 
-  const { server, url } = await serve({ root: distDir, port: 0 });
-  let browser;
-  const cleanup = async () => {
-    await browser?.close();
-    await closeServer(server);
-  };
-  process.once('SIGINT', () => void cleanup().then(() => process.exit(130)));
+  const bench = await openBenchPage(distDir);
   try {
-    browser = await launchFresh();
-    const { page } = browser;
-    const pageErrors = [];
-    page.on('pageerror', (err) => pageErrors.push(String(err)));
-    await withTimeout(page.goto(url), 30_000, `loading the bench page ${url}`);
-    await withTimeout(page.waitForFunction(() => window.benchReady === true), 30_000, 'the bench page to set window.benchReady').catch((err) => {
-      throw new Error(`${err.message}${pageErrors.length ? `; page errors: ${pageErrors.join(' | ')}` : ''}`);
-    });
+    const { page, pageErrors } = bench;
     const isolated = await withTimeout(page.evaluate(() => self.crossOriginIsolated), 10_000, 'reading crossOriginIsolated');
     await withTimeout(page.setInputFiles('#file', csv), 60_000, 'setting the CSV on the file input');
 
@@ -393,7 +379,7 @@ async function main() {
     writeFileSync(join(OUT, `import-results-${ROWS}.json`), JSON.stringify({ date: new Date().toISOString(), code, chromium: chromiumVersion(), bytes, rows: ROWS, runs, ratio, heapRatio }, null, 2));
     if (pageErrors.length) console.log(`Page errors: ${pageErrors.join(' | ')}`);
   } finally {
-    await cleanup();
+    await bench.close();
   }
 }
 

@@ -1,12 +1,13 @@
 // Shared helpers of the benchmarks: Debian Chromium through playwright-core (never a downloaded browser),
 // timeouts around everything that can hang, and cleanup of servers, browsers and profiles.
 import { chromium } from 'playwright-core';
-import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { execFileSync } from 'node:child_process';
 
 import { CHROMIUM_ARGS, CHROMIUM_PATH, withTimeout } from '../scripts/chromium.mjs';
+import { serve } from '../scripts/serve.mjs';
 
 export { CHROMIUM_ARGS, CHROMIUM_PATH, withTimeout };
 
@@ -38,6 +39,74 @@ export async function launchFresh(extraArgs = []) {
       rmSync(userDataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Serves a built bench page from `root` (scripts/serve.mjs: COOP/COEP), opens it in a fresh Chromium and waits until
+ * the page sets `window.benchReady`. Returns `{ page, url, pageErrors, close }`: `pageErrors` collects uncaught page
+ * errors as they come; `close()` closes the browser (removing its profile) and the server, also on Ctrl-C.
+ */
+export async function openBenchPage(root) {
+  const { server, url } = await serve({ root, port: 0 });
+  let browser;
+  const close = async () => {
+    await browser?.close();
+    await closeServer(server);
+  };
+  process.once('SIGINT', () => void close().then(() => process.exit(130)));
+  const pageErrors = [];
+  try {
+    browser = await launchFresh();
+    const { page } = browser;
+    page.on('pageerror', (err) => pageErrors.push(String(err)));
+    await withTimeout(page.goto(url), 30_000, `loading the bench page ${url}`);
+    await withTimeout(page.waitForFunction(() => window.benchReady === true), 30_000, 'the bench page to set window.benchReady').catch((err) => {
+      throw new Error(`${err.message}${pageErrors.length ? `; page errors: ${pageErrors.join(' | ')}` : ''}`);
+    });
+    return { page: browser.page, url, pageErrors, close };
+  } catch (err) {
+    await close();
+    throw err;
+  }
+}
+
+let clockTicks;
+/**
+ * CPU seconds (user + system, with those of their reaped children) of every live descendant of `rootPid` (this
+ * process by default: the browser and its renderer, GPU and utility processes), read from /proc. NaN where there is
+ * no /proc. Two readings around a task give its CPU/wall ratio: about 1.0 for one busy thread that had a core to
+ * itself, less when other jobs took the CPU from it, more when it used several threads (SwiftShader does).
+ */
+export function descendantsCpuSeconds(rootPid = process.pid) {
+  try {
+    clockTicks ??= Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+    const children = new Map();
+    const ticks = new Map();
+    for (const entry of readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry)) continue;
+      let stat;
+      try {
+        stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      } catch {
+        continue; // exited meanwhile
+      }
+      // Fields after "(comm)": state ppid ... utime(12th) stime cutime cstime.
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const ppid = Number(f[1]);
+      children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
+      ticks.set(Number(entry), Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]));
+    }
+    let total = 0;
+    const queue = [...(children.get(rootPid) ?? [])];
+    while (queue.length) {
+      const pid = queue.pop();
+      total += ticks.get(pid) ?? 0;
+      queue.push(...(children.get(pid) ?? []));
+    }
+    return total / clockTicks;
+  } catch {
+    return NaN;
+  }
 }
 
 /** "Chromium 156.0.x built on Debian ..." or the error. */
