@@ -154,6 +154,35 @@ const RECORD_SCHEMAS: Readonly<Record<string, v.GenericSchema>> = Object.freeze(
     bestWeights: v.optional(v.instance(ArrayBuffer)),
     rngState: v.optional(v.array(v.number())),
   }),
+  // Schema version 3: the model registry and endpoints.
+  models: v.looseObject({ id, name: v.pipe(v.string(), v.minLength(1)), tags: v.array(v.string()), latestVersion: count, createdAt: time, updatedAt: time }),
+  modelVersions: v.looseObject({
+    id,
+    modelId: id,
+    version: v.pipe(count, v.minValue(1)),
+    format: v.picklist(['tfjs', 'onnx']),
+    source: v.looseObject({ kind: v.picklist(['run', 'files']) }),
+    signature: v.looseObject({ inputs: v.array(v.looseObject({ name: v.string(), type: v.string() })), outputs: v.array(v.looseObject({ name: v.string(), kind: v.string() })) }),
+    files: v.array(v.looseObject({ name: v.string(), mediaType: v.string(), size: count, sha256: v.string() })),
+    metrics: v.array(v.looseObject({ key: v.string(), value: anyNumber })),
+    tags: v.array(v.string()),
+    aliases: v.array(v.string()),
+    lineage: v.looseObject({}),
+    card: v.looseObject({ description: v.string(), intendedUse: v.string(), trainingData: v.string(), limitations: v.string() }),
+    createdAt: time,
+    updatedAt: time,
+  }),
+  modelFiles: v.looseObject({ modelVersionId: id, name: v.pipe(v.string(), v.minLength(1)), mediaType: v.string(), size: count, sha256: v.string(), data: v.union([v.instance(Blob), v.instance(ArrayBuffer)]), createdAt: time }),
+  endpoints: v.looseObject({ id, name: v.pipe(v.string(), v.minLength(1)), createdAt: time, updatedAt: time }),
+  deployments: v.looseObject({
+    id,
+    endpointId: id,
+    modelVersionId: id,
+    trafficPercent: v.pipe(v.number(), v.minValue(0), v.maxValue(100)),
+    mirrorPercent: v.optional(v.pipe(v.number(), v.minValue(0), v.maxValue(100))),
+    createdAt: time,
+    updatedAt: time,
+  }),
 });
 
 /** Throws, naming the field, when `record` of `table` lacks its primary key or the table's minimal shape. */

@@ -5,6 +5,7 @@
  */
 import type { RngState } from '../core/random/rng';
 import type { ChunkData, ColumnProfile, ColumnSchema, ImportFormat, ImportIssue } from '../protocol/dataset';
+import type { ModelCard, ModelFormat, ModelVersionSignature } from '../protocol/model';
 import type {
   LineageRef,
   LogLevel,
@@ -245,4 +246,114 @@ export interface CheckpointRecord {
    * archive carries it as JSON (with typed arrays as binaries).
    */
   trainerState?: unknown;
+}
+
+/** A registered model: a unique name over numbered versions (MLflow's registered model). */
+export interface ModelRecord {
+  /** `crypto.randomUUID()`. */
+  id: string;
+  /** Unique in the workspace (`&name`); trimmed, 1 to 200 characters, no control characters. Untrusted: rendered as text. */
+  name: string;
+  /** One line about the model; each version has its own card. */
+  description?: string;
+  /** Trimmed, unique, 1 to 64 characters each. */
+  tags: string[];
+  /** Highest version number ever given (a deleted version's number is never reused). */
+  latestVersion: number;
+  /** Epoch milliseconds. */
+  createdAt: number;
+  /** Epoch milliseconds of the last change to the model or its versions. */
+  updatedAt: number;
+}
+
+/** Where a model version's files came from. */
+export type ModelVersionSource =
+  /** Copied from a completed train or trial run's artifacts (the run may be deleted later; the copy stays). */
+  | { kind: 'run'; runId: string; runName: string; runKind: RunKind }
+  /** Uploaded files (an `.onnx` file, a TF.js folder). */
+  | { kind: 'files' };
+
+/** A model file kept with a version (`model.json`, `model.weights.bin`, `model.onnx`...), without its bytes. */
+export interface ModelFileInfo {
+  name: string;
+  mediaType: string;
+  size: number;
+  /** SHA-256 (lower-case hex). */
+  sha256: string;
+}
+
+/** What a model version was made from: enough to find (or, after deletion, name) the data and run behind it. */
+export interface ModelVersionLineage {
+  runId?: string;
+  /** The sweep (or AutoML) run the source trial belonged to. */
+  parentRunId?: string;
+  datasetId?: string;
+  datasetVersionId?: string;
+  /** SHA-256 of the dataset version's source: its identity even after it is deleted. */
+  contentHash?: string;
+  /** The version this one was derived from (a conversion, a fine-tune), when any. */
+  fromModelVersionId?: string;
+}
+
+/** One numbered version of a registered model. Its files live in `modelFiles`. */
+export interface ModelVersionRecord {
+  id: string;
+  modelId: string;
+  /** 1, 2, 3... per model, in registration order; unique per model (`&[modelId+version]`). */
+  version: number;
+  format: ModelFormat;
+  source: ModelVersionSource;
+  /** `source.runId` for a version registered from a run (indexed: "versions of this run"). */
+  sourceRunId?: string;
+  signature: ModelVersionSignature;
+  /** Name of the featurizer file in `files` (TF.js models trained here), when any. */
+  featurizerFile?: string;
+  files: ModelFileInfo[];
+  /** Test-split (or final) metrics at registration. */
+  metrics: MetricValue[];
+  /** Trimmed, unique, 1 to 64 characters each. */
+  tags: string[];
+  /** Names pointing at this version (`champion`, `challenger`...); an alias points to one version per model (`*aliases`). */
+  aliases: string[];
+  lineage: ModelVersionLineage;
+  card: ModelCard;
+  /** Epoch milliseconds. */
+  createdAt: number;
+  /** Epoch milliseconds. */
+  updatedAt: number;
+}
+
+/** The bytes of one file of a model version. Primary key `[modelVersionId+name]`. */
+export interface ModelFileRecord extends ModelFileInfo {
+  modelVersionId: string;
+  data: Blob | ArrayBuffer;
+  /** Epoch milliseconds. */
+  createdAt: number;
+}
+
+/** A named place predictions are asked of; its deployments say which model versions answer. */
+export interface EndpointRecord {
+  id: string;
+  /** Unique in the workspace (`&name`); untrusted: rendered as text. */
+  name: string;
+  description?: string;
+  /** Epoch milliseconds. */
+  createdAt: number;
+  /** Epoch milliseconds. */
+  updatedAt: number;
+}
+
+/** One model version behind an endpoint, with its share of the traffic. */
+export interface DeploymentRecord {
+  id: string;
+  endpointId: string;
+  modelVersionId: string;
+  /** Share of requests answered by this version, 0 to 100; an endpoint's deployments sum to 100 (or 0 when none serves). */
+  trafficPercent: number;
+  /** Share of requests also sent to this version in the shadow (answers logged, not returned), 0 to 100. */
+  mirrorPercent?: number;
+  /** Epoch milliseconds. */
+  createdAt: number;
+  /** Epoch milliseconds. */
+  updatedAt: number;
 }

@@ -14,7 +14,7 @@ import { appendLogs } from './logs';
 import { appendMetrics } from './metrics';
 import { transitionRun } from './run-status';
 import { exportWorkspace, importWorkspace } from './workspace-archive';
-import type { WorkspaceDb } from './workspace-schema';
+import { WORKSPACE_SCHEMA_VERSION, workspaceTablesAt, type WorkspaceDb } from './workspace-schema';
 
 beforeEach(resetStorage);
 
@@ -84,16 +84,18 @@ describe('workspace archive with runs', () => {
     const { workspaceId, db } = await makeWorkspaceDb('Old lab');
     const { datasetId, versionId } = await addTestVersion(db, { rows: 10, chunkRows: 4 });
     const entries = await unzip(await exportWorkspace(workspaceId));
-    // What version 1 of the app wrote: no run tables, schemaVersion 1.
+    // What version 1 of the app wrote: no run tables (nor any later table), schemaVersion 1.
     const manifest = JSON.parse(strFromU8(entries['manifest.json']));
-    for (const table of RUN_TABLES) {
+    const v1Tables = workspaceTablesAt(1);
+    for (const table of Object.keys(manifest.tables)) {
+      if (v1Tables.has(table)) continue;
       delete manifest.tables[table];
       delete entries[`tables/${table}.jsonl`];
     }
     entries['manifest.json'] = strToU8(JSON.stringify({ ...manifest, schemaVersion: 1 }));
     const imported = await importWorkspace(new Blob([zipSync(entries) as BlobPart]));
     const copy = getWorkspaceDb(imported.id);
-    expect(copy.verno).toBe(2);
+    expect(copy.verno).toBe(WORKSPACE_SCHEMA_VERSION);
     expect((await listDatasets(copy))[0]).toMatchObject({ dataset: { id: datasetId }, latestVersion: { id: versionId, rows: 10 } });
     expect(await copy.columnChunks.count()).toBe(await db.columnChunks.count());
     for (const table of RUN_TABLES) expect(await copy.table(table).count()).toBe(0);

@@ -39,6 +39,13 @@ describe('workspace schema', () => {
     expect(primaryKeyFields(v2.get('runs') ?? '')).toEqual(['id']);
   });
 
+  it('adds the registry and endpoint tables at version 3', () => {
+    const v3 = workspaceTablesAt(3);
+    expect([...v3.keys()].slice(10)).toEqual(['models', 'modelVersions', 'modelFiles', 'endpoints', 'deployments']);
+    expect(primaryKeyFields(v3.get('modelFiles') ?? '')).toEqual(['modelVersionId', 'name']);
+    expect(primaryKeyFields(v3.get('modelVersions') ?? '')).toEqual(['id']);
+  });
+
   it('refuses a version that does not exist', () => {
     expect(() => openWorkspaceDbAtVersion('x', WORKSPACE_SCHEMA_VERSION + 1)).toThrow('does not exist');
   });
@@ -70,6 +77,35 @@ describe('workspace schema', () => {
     expect(current.metrics.schema.primKey.keyPath).toEqual(['runId', 'key', 'step']);
     const run = await makeTestRun(current, {}, 'running');
     expect((await current.runs.where('[status+createdAt]').between(['running', 0], ['running', Infinity]).first())?.id).toBe(run.id);
+    current.close();
+    await Dexie.delete(name);
+  });
+
+  it('upgrades a version-2 database to the current schema, keeping its runs and artifacts', async () => {
+    const name = workspaceDbName('upgrade-v2');
+    const old = openWorkspaceDbAtVersion(name, 2);
+    const run = await makeTestRun(old, { name: 'iris run' }, 'completed');
+    await old.table('artifacts').add({
+      id: 'a1', runId: run.id, name: 'model.json', mediaType: 'application/json', size: 2, sha256: 'ab', data: new Blob(['{}']), createdAt: 1,
+    });
+    old.close();
+
+    const current = new WorkspaceDb(name);
+    await current.open();
+    expect(current.verno).toBe(WORKSPACE_SCHEMA_VERSION);
+    expect((await current.runs.get(run.id))?.name).toBe('iris run');
+    expect((await current.artifacts.where('[runId+name]').equals([run.id, 'model.json']).first())?.id).toBe('a1');
+    // Version 3: the registry and endpoint tables exist, empty, with their indexes.
+    for (const table of [current.models, current.modelVersions, current.modelFiles, current.endpoints, current.deployments]) {
+      expect(await table.count()).toBe(0);
+    }
+    expect(current.models.schema.idxByName.name.unique).toBe(true);
+    expect(current.endpoints.schema.idxByName.name.unique).toBe(true);
+    expect(current.modelVersions.schema.idxByName['[modelId+version]'].unique).toBe(true);
+    expect(current.modelVersions.schema.idxByName.aliases.multi).toBe(true);
+    expect(current.modelFiles.schema.primKey.keyPath).toEqual(['modelVersionId', 'name']);
+    await current.models.add({ id: 'm1', name: 'iris', tags: [], latestVersion: 0, createdAt: 1, updatedAt: 1 });
+    await expect(current.models.add({ id: 'm2', name: 'iris', tags: [], latestVersion: 0, createdAt: 1, updatedAt: 1 })).rejects.toThrow();
     current.close();
     await Dexie.delete(name);
   });

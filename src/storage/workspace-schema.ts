@@ -20,9 +20,14 @@ import type {
   ColumnChunkRecord,
   DatasetRecord,
   DatasetVersionRecord,
+  DeploymentRecord,
+  EndpointRecord,
   ExperimentRecord,
   LogRecord,
   MetricRecord,
+  ModelFileRecord,
+  ModelRecord,
+  ModelVersionRecord,
   RunRecord,
   SettingRecord,
 } from './records';
@@ -60,6 +65,18 @@ export const WORKSPACE_SCHEMA_VERSIONS: readonly WorkspaceSchemaVersion[] = Obje
       checkpoints: '[runId+epoch], runId',
     },
   },
+  {
+    // The model registry (models, their versions and the versions' files, copied from runs or uploaded) and
+    // the endpoints that serve them. Only new tables: no upgrade function.
+    version: 3,
+    stores: {
+      models: 'id, &name, updatedAt, *tags',
+      modelVersions: 'id, modelId, &[modelId+version], sourceRunId, createdAt, *aliases',
+      modelFiles: '[modelVersionId+name], modelVersionId',
+      endpoints: 'id, &name, createdAt',
+      deployments: 'id, endpointId, modelVersionId, createdAt',
+    },
+  },
 ]);
 
 /** The schema version this code writes. */
@@ -85,6 +102,11 @@ export class WorkspaceDb extends Dexie {
   declare logs: Table<LogRecord, [string, number]>;
   declare artifacts: EntityTable<ArtifactRecord, 'id'>;
   declare checkpoints: Table<CheckpointRecord, [string, number]>;
+  declare models: EntityTable<ModelRecord, 'id'>;
+  declare modelVersions: EntityTable<ModelVersionRecord, 'id'>;
+  declare modelFiles: Table<ModelFileRecord, [string, string]>;
+  declare endpoints: EntityTable<EndpointRecord, 'id'>;
+  declare deployments: EntityTable<DeploymentRecord, 'id'>;
 
   /** Declares schema versions 1..`upToVersion` (all of them by default). Opening is lazy (Dexie). */
   constructor(name: string, upToVersion: number = WORKSPACE_SCHEMA_VERSION) {
