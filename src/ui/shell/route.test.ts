@@ -48,6 +48,21 @@ describe('parseRoute', () => {
     }
   });
 
+  it('parses the models list and model pages, with an optional version', () => {
+    expect(parseRoute('#/models')).toEqual({ name: 'models' });
+    expect(parseRoute('#/models/')).toEqual({ name: 'models' });
+    expect(parseRoute('#/models/m-1')).toEqual({ name: 'model', modelId: 'm-1' });
+    expect(parseRoute('#/models/m-1/3')).toEqual({ name: 'model', modelId: 'm-1', version: 3 });
+    expect(parseRoute('#/models/m-1/0')).toEqual({ name: 'not-found', path: 'models/m-1/0' });
+    expect(parseRoute('#/models/m-1/v2')).toEqual({ name: 'not-found', path: 'models/m-1/v2' });
+    expect(parseRoute('#/models/m-1/2/x')).toEqual({ name: 'not-found', path: 'models/m-1/2/x' });
+    expect(routeHref({ name: 'models' })).toBe('#/models');
+    expect(routeHref({ name: 'model', modelId: '<img src=x>', version: 2 })).toBe('#/models/%3Cimg%20src%3Dx%3E/2');
+    for (const route of [{ name: 'model', modelId: 'a/b c' }, { name: 'model', modelId: 'x?y#z', version: 12 }] as const) {
+      expect(parseRoute(routeHref(route))).toEqual(route);
+    }
+  });
+
   it('parses sweep pages and the new-sweep form of a dataset and of a run', () => {
     expect(parseRoute('#/sweeps/s-1')).toEqual({ name: 'sweep', sweepId: 's-1' });
     expect(parseRoute('#/sweeps/new/ds-1')).toEqual({ name: 'new-sweep', datasetId: 'ds-1' });
@@ -74,5 +89,27 @@ describe('parseRoute', () => {
   it('round-trips through routeHref', () => {
     const route = { name: 'dataset', datasetId: 'a/b c', tab: 'versions' } as const;
     expect(parseRoute(routeHref(route))).toEqual(route);
+  });
+});
+
+describe('the shared-run route', () => {
+  it('takes the payload after #/shared/ as is, trailing slashes dropped', () => {
+    expect(parseRoute('#/shared/abc-_123')).toEqual({ name: 'shared', payload: 'abc-_123' });
+    expect(parseRoute('#/shared/abc//')).toEqual({ name: 'shared', payload: 'abc' });
+    expect(parseRoute('#/shared/')).toEqual({ name: 'shared', payload: '' });
+    expect(parseRoute('/shared/x')).toEqual({ name: 'shared', payload: 'x' });
+    expect(routeHref({ name: 'shared', payload: 'abc' })).toBe('#/shared/abc');
+    expect(parseRoute(routeHref({ name: 'shared', payload: 'A-b_9' }))).toEqual({ name: 'shared', payload: 'A-b_9' });
+  });
+
+  it('parses a 512 K payload, and hostile long hashes, in linear time', () => {
+    const payload = 'A'.repeat(512 * 1024);
+    const started = performance.now();
+    expect(parseRoute(`#/shared/${payload}`)).toEqual({ name: 'shared', payload });
+    // Thousands of slashes before a non-slash would make /\/+$/ quadratic: long ordinary hashes are not parsed.
+    const slashes = `#/${'/'.repeat(200_000)}x`;
+    expect(parseRoute(slashes)).toEqual({ name: 'not-found', path: `${slashes.slice(1, 81)}…` });
+    expect(parseRoute(`#/shared/${'/'.repeat(200_000)}x`)).toEqual({ name: 'shared', payload: `${'/'.repeat(200_000)}x` });
+    expect(performance.now() - started).toBeLessThan(1000);
   });
 });

@@ -20,7 +20,13 @@ export type Route =
   | { name: 'new-sweep'; datasetId: string }
   /** The new-sweep form over a run's spec (`#/runs/<runId>/sweep`). */
   | { name: 'new-sweep'; fromRun: string }
+  /** The model registry: every registered model, with search (`#/models`). */
+  | { name: 'models' }
+  /** A registered model's page (`#/models/<modelId>`), optionally opened on one version (`#/models/<modelId>/<version>`). */
+  | { name: 'model'; modelId: string; version?: number }
   | { name: 'settings' }
+  /** A run shared by link (`#/shared/<payload>`): the payload is base64url text, decoded and validated by the page. */
+  | { name: 'shared'; payload: string }
   | { name: 'not-found'; path: string };
 
 /** Tabs of a dataset page. */
@@ -28,8 +34,19 @@ export type DatasetTab = 'preview' | 'profile' | 'versions' | 'images';
 
 const DATASET_TABS: readonly DatasetTab[] = ['preview', 'profile', 'versions', 'images'];
 
+/** Longest hash parsed as an ordinary route; a share link's payload is the only long hash there is. */
+const MAX_ROUTE_CHARS = 4096;
+
 /** Parse `location.hash` (with or without the leading `#`). */
 export function parseRoute(hash: string): Route {
+  // A share link can be half a megabyte of someone else's text: matched by prefix, never run through regexes.
+  const body = hash.startsWith('#') ? hash.slice(1) : hash;
+  if (body.startsWith('/shared/')) {
+    let end = body.length;
+    while (end > 8 && body.charCodeAt(end - 1) === 47) end--; // trailing '/'
+    return { name: 'shared', payload: body.slice(8, end) };
+  }
+  if (hash.length > MAX_ROUTE_CHARS) return { name: 'not-found', path: `${body.slice(0, 80)}…` };
   const path = hash.replace(/^#/, '').replace(/^\/+/, '').replace(/\/+$/, '');
   const raw = path.split('/');
   const parts = raw.map((part) => safeDecode(part));
@@ -50,6 +67,9 @@ export function parseRoute(hash: string): Route {
   if (parts[0] === 'runs' && parts.length === 3 && parts[1] && parts[2] === 'sweep') return { name: 'new-sweep', fromRun: parts[1] };
   if (parts[0] === 'sweeps' && parts.length === 3 && parts[1] === 'new' && parts[2]) return { name: 'new-sweep', datasetId: parts[2] };
   if (parts[0] === 'sweeps' && parts.length === 2 && parts[1] && parts[1] !== 'new') return { name: 'sweep', sweepId: parts[1] };
+  if (parts[0] === 'models' && parts.length === 1) return { name: 'models' };
+  if (parts[0] === 'models' && parts.length === 2 && parts[1]) return { name: 'model', modelId: parts[1] };
+  if (parts[0] === 'models' && parts.length === 3 && parts[1] && /^[1-9]\d{0,8}$/.test(parts[2])) return { name: 'model', modelId: parts[1], version: Number(parts[2]) };
   if (parts[0] === 'settings' && parts.length === 1) return { name: 'settings' };
   return { name: 'not-found', path };
 }
@@ -71,8 +91,14 @@ export function routeHref(route: Route): string {
       return `#/sweeps/${encodeURIComponent(route.sweepId)}`;
     case 'new-sweep':
       return 'fromRun' in route ? `#/runs/${encodeURIComponent(route.fromRun)}/sweep` : `#/sweeps/new/${encodeURIComponent(route.datasetId)}`;
+    case 'models':
+      return '#/models';
+    case 'model':
+      return `#/models/${encodeURIComponent(route.modelId)}${route.version === undefined ? '' : `/${route.version}`}`;
     case 'settings':
       return '#/settings';
+    case 'shared':
+      return `#/shared/${route.payload}`;
     case 'not-found':
       return `#/${route.path}`;
   }
