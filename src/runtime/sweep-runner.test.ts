@@ -1,6 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { assertTrainSpec } from '../core/jobs/train-spec';
-import { trialSeed } from '../core/tune/sweep-plan';
 import { SweepSpecError } from '../core/tune/sweep-spec';
 import type { RunStatus } from '../protocol/run';
 import type { SweepSpec } from '../protocol/sweep';
@@ -107,7 +106,7 @@ describe('sweep runner', () => {
     expect(workers.maxTraining).toBe(2);
     for (const t of trials) {
       expect(t.name).toBe(`lr search · trial ${t.trial.number}`);
-      expect(t.spec.seed).toBe(trialSeed(spec.seed, t.trial.number));
+      expect(t.spec.seed).toBe(spec.base.seed);
       expect(t.spec.optimizer.learningRate).toBe(t.trial.params['optimizer.learningRate']);
       expect(t.trial.value).toBeCloseTo(lastValue(t), 12);
     }

@@ -9,7 +9,6 @@ import {
   sweepOutcome,
   trialName,
   trialObservations,
-  trialSeed,
   trialSpec,
   type SweepTrialSnapshot,
   type SweepTrialStatus,
@@ -173,15 +172,15 @@ describe('sweepOutcome', () => {
 });
 
 describe('trials', () => {
-  it('trialSpec writes the parameters and a seed derived from the sweep seed and the trial number', () => {
+  it('trialSpec writes the parameters and keeps the base seed (same split and starting draw for every trial)', () => {
     const spec = testSweepSpec();
     const params = { 'optimizer.learningRate': 0.02, 'model.layers[0].units': 16 };
     const a = trialSpec(spec, { number: 0, params });
     const b = trialSpec(spec, { number: 1, params });
     expect(a.optimizer).toMatchObject({ learningRate: 0.02 });
     expect(a.model).toMatchObject({ layers: [{ units: 16 }, { units: 32 }] });
-    expect(a.seed).toBe(trialSeed(spec.seed, 0));
-    expect(a.seed).not.toBe(b.seed);
+    expect(a.seed).toBe(spec.base.seed);
+    expect(b.seed).toBe(spec.base.seed);
     expect(trialSpec(spec, { number: 0, params }).seed).toBe(a.seed);
     expect(spec.base.optimizer).toMatchObject({ learningRate: 0.001 });
   });

@@ -12,7 +12,6 @@ import type { MetricValue } from '../../protocol/run';
 import type { TrainSpec } from '../../protocol/train';
 import type { MetricGoal } from '../../protocol/termination';
 import type { ParamAssignment, SweepSpec, TrialObservation } from '../../protocol/sweep';
-import { Rng } from '../random/rng';
 import { applyParams } from './apply-params';
 import { createSampler, type Sampler } from './samplers/sampler';
 import { shouldStop } from './termination/should-stop';
@@ -187,18 +186,13 @@ export function sweepOutcome<T extends SweepTrialSnapshot & { error?: string }>(
   return { status: 'completed', best, summary };
 }
 
-/** The training seed of trial `number`: derived from the sweep's seed, so that trials differ and a rerun repeats them. */
-export function trialSeed(sweepSeed: number, number: number): number {
-  return new Rng(sweepSeed).fork('trial-seed').fork(number).uint32();
-}
-
 /**
- * The training spec of a trial: the base spec with the trial's parameters written at their paths, and its own seed
- * ({@link trialSeed}) unless the search space sets `seed`.
+ * The training spec of a trial: the base spec with the trial's parameters written at their paths. It keeps the base
+ * spec's seed (so every trial is measured on the same split, from the same starting draw: trials differ only by their
+ * parameters), unless the search space sets `seed` itself.
  */
 export function trialSpec(spec: SweepSpec, trial: PlannedTrial): TrainSpec {
-  const built = applyParams(spec.base, spec.space, trial.params);
-  return Object.prototype.hasOwnProperty.call(trial.params, 'seed') ? built : { ...built, seed: trialSeed(spec.seed, trial.number) };
+  return applyParams(spec.base, spec.space, trial.params);
 }
 
 /** A trial's name: `<sweep name> · trial <n>`, the sweep name shortened so that the whole fits 200 characters. */
