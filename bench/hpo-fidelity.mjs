@@ -5,10 +5,9 @@
 // Each sweep runs through the code of `benchtop sweep` (src/cli/sweep-command.ts): the sample imported by the import
 // job into a fresh in-memory workspace, the sweep spec checked by `assertSweepSpec`, a sweep run and its trial runs
 // in storage, the lab's planner (`planSweep`), sampler and policy, and each trial trained and judged by `runCliTrial`
-// (src/cli/sweep-trial.ts) with the training job (`createTrainJob`, wasm backend). Two differences, both because the
-// CLI cannot do them yet: (1) the training job gets a PNG decoder (bench/hpo-png.mjs): under Node the CLI has none,
-// so `benchtop train/sweep` cannot train the digits images; (2) the loop over trials (sweep-command.ts's `runTrials`,
-// not exported) is repeated here with an epoch budget instead of a time budget: no trial starts once the sweep's
+// (src/cli/sweep-trial.ts) with the training job (`createTrainJob`, wasm backend, the CLI's PNG decoder
+// src/cli/png-decoder.ts for the digits images). One difference, because the CLI cannot do it yet: the loop over
+// trials (sweep-command.ts's `runTrials`, not exported) is repeated here with an epoch budget instead of a time budget: no trial starts once the sweep's
 // trials have trained B epochs in all, and the trial that reaches B is canceled there (its epochs count; it has no
 // final value).
 //
@@ -20,7 +19,6 @@
 // k seeds both methods' random samplers: the first floor(B/E) configurations of the ASHA sweep are the random
 // search's (common random numbers; ASHA then samples more).
 import 'fake-indexeddb/auto';
-import { decodePng } from './hpo-png.mjs';
 
 /** The search space: Adam's learning rate, two hidden layers' widths and dropouts, the batch size; `seed` fixed. */
 export function searchSpace(trainingSeed) {
@@ -75,10 +73,11 @@ function sweepInput({ maxEpochs, maxTrials, termination, sweepSeed, trainingSeed
 /** Loads the lab's modules through the Vite SSR loader (as bin/benchtop.mjs runs the CLI). */
 async function labModules(server) {
   const load = (path) => server.ssrLoadModule(path);
-  const [sweepTrial, specInput, trainCommand, dataSource, plan, sweepSpec, epochBudget, trainJob, connections, datasetImport, datasets, runStatus, sweeps, workspaces] =
+  const [sweepTrial, pngDecoder, specInput, trainCommand, dataSource, plan, sweepSpec, epochBudget, trainJob, connections, datasetImport, datasets, runStatus, sweeps, workspaces] =
     await Promise.all(
       [
         '/src/cli/sweep-trial.ts',
+        '/src/cli/png-decoder.ts',
         '/src/cli/spec-input.ts',
         '/src/cli/train-command.ts',
         '/src/cli/data-source.ts',
@@ -94,7 +93,7 @@ async function labModules(server) {
         '/src/storage/workspaces.ts',
       ].map(load),
     );
-  return { ...sweepTrial, ...specInput, ...trainCommand, ...dataSource, ...plan, ...sweepSpec, ...epochBudget, ...trainJob, ...connections, ...datasetImport, ...datasets, ...runStatus, ...sweeps, ...workspaces };
+  return { ...sweepTrial, ...pngDecoder, ...specInput, ...trainCommand, ...dataSource, ...plan, ...sweepSpec, ...epochBudget, ...trainJob, ...connections, ...datasetImport, ...datasets, ...runStatus, ...sweeps, ...workspaces };
 }
 
 /**
@@ -116,7 +115,7 @@ async function runBudgetedSweep(lab, root, input, epochBudget, log) {
     const sweep = await lab.createSweepRun(db, { spec, environment: { appVersion: 'bench', libraries: [] }, name: 'bench sweep', tags: ['bench'] });
     await lab.transitionRun(db, sweep.id, 'running');
 
-    const job = lab.createTrainJob({ appVersion: 'bench', wasmPaths: lab.nodeWasmPaths(root), probe: lab.nodeProbe, progressIntervalMs: 1000, decodeImage: decodePng });
+    const job = lab.createTrainJob({ appVersion: 'bench', wasmPaths: lab.nodeWasmPaths(root), probe: lab.nodeProbe, progressIntervalMs: 1000, decodeImage: lab.decodePng });
     const sampler = lab.sweepSampler(spec);
     const trials = [];
     const curves = [];

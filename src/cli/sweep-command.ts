@@ -32,6 +32,7 @@ import { writeModelFolder } from './model-folder';
 import { completeSpecInput, readSpecFile, specDatasetId, type DataIds } from './spec-input';
 import { runCliTrial, type CliTrialResult } from './sweep-trial';
 import { EXIT, nodeProbe, nodeWasmPaths, type CliIo } from './train-command';
+import { decodePng } from './png-decoder';
 
 /** Stand-ins used to check a spec's shape before its data is imported. */
 const PLACEHOLDER_IDS: DataIds = Object.freeze({ datasetId: 'benchtop-cli', versionId: 'benchtop-cli', contentHash: '0'.repeat(64) });
@@ -144,7 +145,7 @@ async function runTrials(
   emit: (event: Record<string, unknown>) => void,
   say: (message: string) => void,
 ): Promise<TrialsOutcome> {
-  const job = createTrainJob({ appVersion, wasmPaths: nodeWasmPaths(io.root), probe: nodeProbe, progressIntervalMs: 1000 });
+  const job = createTrainJob({ appVersion, wasmPaths: nodeWasmPaths(io.root), probe: nodeProbe, progressIntervalMs: 1000, decodeImage: decodePng });
   const sequential: SweepSpec = { ...spec, maxConcurrentTrials: 1 };
   const sampler = sweepSampler(spec);
   const started = Date.now();

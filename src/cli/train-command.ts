@@ -30,6 +30,7 @@ import { UsageError, type TrainCommand } from './args';
 import { isSampleId, resolveDataSource } from './data-source';
 import { writeModelFolder } from './model-folder';
 import { checkSpecShape, readSpecFile, specDatasetId, specFromDefaults, specFromFile } from './spec-input';
+import { decodePng } from './png-decoder';
 
 /** What the CLI talks to: injected so that tests run `main` in-process. */
 export interface CliIo {
@@ -160,7 +161,7 @@ async function trainWithReports(
   emit: (event: Record<string, unknown>) => void,
   say: (message: string) => void,
 ): Promise<TrainJobOutcome> {
-  const job = createTrainJob({ appVersion, wasmPaths: nodeWasmPaths(io.root), probe: nodeProbe, progressIntervalMs: 1000 });
+  const job = createTrainJob({ appVersion, wasmPaths: nodeWasmPaths(io.root), probe: nodeProbe, progressIntervalMs: 1000, decodeImage: decodePng });
   const nextStep = new Map<string, number>();
   let logSeq = 0;
 

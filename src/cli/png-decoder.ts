@@ -1,29 +1,32 @@
-// A PNG decoder for Node (node:zlib), in the shape of the lab's `ImageDecoder` (src/core/features/image.ts), for the
-// multi-fidelity part of bench:hpo: the training job decodes images with createImageBitmap + OffscreenCanvas, which
-// Node lacks, and takes an injected decoder instead (TrainJobOptions.decodeImage). Handles what the digits sample
-// and most simple PNGs use: 8-bit samples, non-interlaced, colour types grey (0), RGB (2), grey+alpha (4), RGBA (6),
-// all five scanline filters. Anything else throws an Error naming what it found.
+/**
+ * @file A PNG decoder for Node (`node:zlib`), in the shape of the lab's `ImageDecoder` (`src/core/features/image.ts`):
+ * the training job decodes images with `createImageBitmap` + `OffscreenCanvas` in a browser, which Node lacks, so the
+ * CLI (and the benchmarks) pass this one. Reads what the image samples and most simple PNGs use: 8-bit samples,
+ * non-interlaced, colour types grey (0), RGB (2), grey+alpha (4), RGBA (6), all five scanline filters. Anything else
+ * throws an Error naming what it found.
+ */
 import { inflateSync } from 'node:zlib';
+import type { DecodedImage } from '../core/features/featurizer';
 
 const SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
-const CHANNELS = { 0: 1, 2: 3, 4: 2, 6: 4 };
+const CHANNELS: Readonly<Partial<Record<number, 1 | 2 | 3 | 4>>> = { 0: 1, 2: 3, 4: 2, 6: 4 };
 
 /** Decodes PNG bytes to `{ width, height, channels, pixels }` (rows top to bottom, channels interleaved). */
-export async function decodePng(bytes, mediaType = 'image/png') {
+export async function decodePng(bytes: Uint8Array, mediaType = 'image/png'): Promise<DecodedImage> {
   return decodePngSync(bytes, mediaType);
 }
 
 /** The synchronous body of {@link decodePng}. */
-export function decodePngSync(bytes, mediaType = 'image/png') {
-  const fail = (why) => {
+export function decodePngSync(bytes: Uint8Array, mediaType = 'image/png'): DecodedImage {
+  const fail = (why: string): never => {
     throw new Error(`An image (${mediaType || 'unknown type'}, ${bytes.byteLength} bytes) could not be decoded: ${why}`);
   };
   if (bytes.byteLength < 8 || SIGNATURE.some((b, i) => bytes[i] !== b)) fail('not a PNG (bad signature)');
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let width = 0;
   let height = 0;
-  let channels = 0;
-  const idat = [];
+  let channels: 0 | 1 | 2 | 3 | 4 = 0;
+  const idat: Uint8Array[] = [];
   for (let at = 8; at + 8 <= bytes.byteLength; ) {
     const length = view.getUint32(at);
     const type = String.fromCharCode(bytes[at + 4], bytes[at + 5], bytes[at + 6], bytes[at + 7]);
@@ -44,7 +47,7 @@ export function decodePngSync(bytes, mediaType = 'image/png') {
     }
     at += 12 + length;
   }
-  if (channels === 0) fail('no IHDR chunk');
+  if (channels === 0) return fail('no IHDR chunk');
   const raw = inflateSync(Buffer.concat(idat));
   const stride = width * channels;
   if (raw.byteLength < height * (stride + 1)) fail(`${raw.byteLength} bytes of pixel data for ${width}×${height}×${channels}`);
@@ -57,12 +60,20 @@ export function decodePngSync(bytes, mediaType = 'image/png') {
       const a = x >= channels ? pixels[out + x - channels] : 0;
       const b = y > 0 ? pixels[out - stride + x] : 0;
       const c = x >= channels && y > 0 ? pixels[out - stride + x - channels] : 0;
-      let predicted;
+      let predicted = 0;
       switch (filter) {
-        case 0: predicted = 0; break;
-        case 1: predicted = a; break;
-        case 2: predicted = b; break;
-        case 3: predicted = (a + b) >> 1; break;
+        case 0:
+          predicted = 0;
+          break;
+        case 1:
+          predicted = a;
+          break;
+        case 2:
+          predicted = b;
+          break;
+        case 3:
+          predicted = (a + b) >> 1;
+          break;
         case 4: {
           const p = a + b - c;
           const pa = Math.abs(p - a);
@@ -71,10 +82,11 @@ export function decodePngSync(bytes, mediaType = 'image/png') {
           predicted = pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
           break;
         }
-        default: fail(`scanline ${y} has filter type ${filter}`);
+        default:
+          fail(`scanline ${y} has filter type ${filter}`);
       }
       pixels[out + x] = (line[x] + predicted) & 0xff;
     }
   }
-  return { width, height, channels, pixels };
+  return { width, height, channels: channels as 1 | 2 | 3 | 4, pixels };
 }
