@@ -8,7 +8,29 @@ const isolationHeaders = {
   'Cross-Origin-Embedder-Policy': 'require-corp',
 };
 
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import type { Plugin } from 'vite';
+
+/** The shipped model catalog (models/ at the repo root, built by `npm run models`): served in dev, copied into dist/models/. */
+function modelCatalog(): Plugin {
+  const root = new URL('./models/', import.meta.url);
+  const files = (): string[] => readdirSync(root, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => `${e.parentPath}/${e.name}`.slice(root.pathname.length));
+  return {
+    name: 'benchtop-model-catalog',
+    configureServer(server) {
+      server.middlewares.use((req, res, next) => {
+        const path = decodeURIComponent((req.url ?? '').split('?')[0]).replace(/^\//, '');
+        const rel = path.startsWith('models/') ? path.slice('models/'.length) : '';
+        if (!files().includes(rel)) return next();
+        res.setHeader('Content-Type', rel.endsWith('.json') ? 'application/json' : 'application/octet-stream');
+        res.end(readFileSync(new URL(rel, root)));
+      });
+    },
+    generateBundle() {
+      for (const rel of files()) this.emitFile({ type: 'asset', fileName: `models/${rel}`, source: readFileSync(new URL(rel, root)) });
+    },
+  };
+}
 
 const packageJson = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -18,6 +40,7 @@ export default defineConfig({
   base: './',
   plugins: [
     svelte(),
+    modelCatalog(),
     VitePWA({
       strategies: 'injectManifest',
       srcDir: 'src',

@@ -13,6 +13,7 @@ import { PrecacheController, PrecacheRoute, cleanupOutdatedCaches } from 'workbo
 import { Route, Router } from 'workbox-routing';
 import { CacheFirst, NetworkFirst, type Strategy } from 'workbox-strategies';
 import { isAppNavigation } from './sw/app-navigation';
+import { handleEndpointFetch } from './sw/endpoints';
 import { rangeResponseFromFull } from './sw/byte-range';
 import { withIsolationHeaders } from './sw/isolation-headers';
 import {
@@ -89,6 +90,8 @@ async function respond(event: FetchEvent): Promise<Response> {
 self.addEventListener('fetch', (event) => {
   const { request } = event;
   if (new URL(request.url).origin !== self.location.origin) return;
+  // Model endpoints (`endpoints/<name>/invocations`, POST): relayed to an open lab tab, offline too.
+  if (handleEndpointFetch(event, scope, self.clients, withIsolationHeaders)) return;
   if (request.method !== 'GET' && request.method !== 'HEAD') return;
   // Chromium throws on these when answered from a service worker (devtools opening a file).
   if (request.cache === 'only-if-cached' && request.mode !== 'same-origin') return;

@@ -10,6 +10,8 @@ export const USAGE = `Usage:
   benchtop train <spec.json> [--data <file.csv|file.parquet|sample-id>] [options]
   benchtop train --data <file.csv|file.parquet|sample-id> --target <column> [options]
   benchtop sweep <sweep.json> [--data <file.csv|file.parquet|sample-id>] [--out <folder>] [--backend <name>]
+  benchtop score --model <folder|file.onnx> --data <file.csv|file.parquet|sample-id> [--out <preds.csv|preds.jsonl>]
+  benchtop automl --data <file.csv|sample-id> --target <column> [--budget <seconds> | --trials <n>] [--seed <n>] [--folds <n>] [--metric <name>]
 
 Trains a model headless (TF.js on the cpu or wasm backend, storage in memory) and writes it to a folder.
 Progress and metrics go to stdout as JSON lines; human messages go to stderr.
@@ -31,6 +33,11 @@ early-termination policy) runs its trials one at a time, with the lab's planner,
 ends with a JSON line (number, params, state, value, stoppedEarly), and the last line names the best trial. --out
 (default ./benchtop-sweep) receives the best trial's model folder, trials.csv and sweep.json. Its base.data ids are
 filled from the imported data, as for train.
+
+Score: predictions for every row of --data with a model folder written by "benchtop train --out" (its featurizer
+turns the raw columns into the model's rows, as in the lab) or an .onnx file. Without --out, one JSON line per row
+on stdout ({"row", "prediction", "probabilities"}); --out preds.csv writes the prediction columns as CSV (one line
+per input row, in order), --out preds.jsonl the JSON lines. --backend picks cpu (default) or wasm for TF.js models.
 
 Exit codes: 0 completed, 1 failed (the message names the problem), 2 bad usage, 130 interrupted (Ctrl-C).
 `;
@@ -71,8 +78,20 @@ export interface SweepCommand {
   backend?: CliBackend;
 }
 
+/** A parsed `score` command. */
+export interface ScoreCommand {
+  command: 'score';
+  /** Model folder or `.onnx` file, as given. */
+  model: string;
+  /** File path or sample id, as given. */
+  data: string;
+  /** Output file, as given; stdout when absent. */
+  out?: string;
+  backend?: CliBackend;
+}
+
 /** What argv asks for. */
-export type CliCommand = { command: 'help' } | TrainCommand | SweepCommand;
+export type CliCommand = { command: 'help' } | TrainCommand | SweepCommand | ScoreCommand;
 
 /** Default output folder, relative to the working directory. */
 export const DEFAULT_OUT = 'benchtop-model';
@@ -91,10 +110,12 @@ export function parseCommand(argv: readonly string[]): CliCommand {
   const { values, positionals } = parsed;
   if (values.help) return { command: 'help' };
   const [command, ...rest] = positionals;
-  if (command === undefined) throw new UsageError('No command given; expected "train" or "sweep"');
+  if (command === undefined) throw new UsageError('No command given; expected "train", "sweep" or "score"');
   if (command === 'help') return { command: 'help' };
   if (command === 'sweep') return sweepCommand(rest, values);
-  if (command !== 'train') throw new UsageError(`Unknown command ${JSON.stringify(command)}; expected "train" or "sweep"`);
+  if (command === 'score') return scoreCommand(rest, values);
+  if (command !== 'train') throw new UsageError(`Unknown command ${JSON.stringify(command)}; expected "train", "sweep" or "score"`);
+  if (values.model !== undefined) throw new UsageError('--model goes with "score"; train writes a model with --out');
   if (rest.length > 1) throw new UsageError(`Expected at most one spec file, got ${rest.length}: ${rest.map((r) => JSON.stringify(r)).join(', ')}`);
   const specPath = rest[0];
   if (specPath === undefined && values.data === undefined) throw new UsageError('Give a spec file, or --data and --target');
@@ -122,6 +143,7 @@ type ParsedValues = ReturnType<typeof parse>['values'];
 
 /** `sweep <sweep.json>`: a spec file is required; the training overrides do not apply (the space sets those). */
 function sweepCommand(rest: readonly string[], values: ParsedValues): SweepCommand {
+  if (values.model !== undefined) throw new UsageError('--model goes with "score"; a sweep writes its best model with --out');
   if (rest.length !== 1) throw new UsageError(rest.length === 0 ? 'sweep needs a sweep spec file' : `Expected one sweep spec file, got ${rest.length}: ${rest.map((r) => JSON.stringify(r)).join(', ')}`);
   for (const option of ['target', 'epochs', 'seed'] as const) {
     if (values[option] !== undefined) throw new UsageError(`--${option} does not apply to sweep; set it in the sweep spec's base (or search it in its space)`);
@@ -139,6 +161,21 @@ function sweepCommand(rest: readonly string[], values: ParsedValues): SweepComma
   };
 }
 
+/** `score --model <m> --data <d>`: both required; the training options do not apply. */
+function scoreCommand(rest: readonly string[], values: ParsedValues): ScoreCommand {
+  if (rest.length > 0) throw new UsageError(`score takes no positional arguments; got ${rest.map((r) => JSON.stringify(r)).join(', ')} (use --model and --data)`);
+  for (const option of ['target', 'epochs', 'seed'] as const) {
+    if (values[option] !== undefined) throw new UsageError(`--${option} does not apply to score`);
+  }
+  for (const key of ['model', 'data', 'out'] as const) {
+    if (values[key] !== undefined && values[key].trim() === '') throw new UsageError(`--${key} is empty`);
+  }
+  if (values.model === undefined) throw new UsageError('score needs --model <folder|file.onnx>');
+  if (values.data === undefined) throw new UsageError('score needs --data <file|sample-id>');
+  const backend = checkedBackend(values.backend);
+  return { command: 'score', model: values.model, data: values.data, ...(values.out === undefined ? {} : { out: values.out }), ...(backend === undefined ? {} : { backend }) };
+}
+
 function checkedBackend(backend: string | undefined): CliBackend | undefined {
   if (backend !== undefined && !(CLI_BACKENDS as readonly string[]).includes(backend)) {
     throw new UsageError(`--backend ${JSON.stringify(backend)} is not available under Node; expected ${CLI_BACKENDS.join(' or ')}`);
@@ -153,6 +190,7 @@ function parse(argv: readonly string[]) {
     strict: true,
     options: {
       data: { type: 'string' },
+      model: { type: 'string' },
       target: { type: 'string' },
       out: { type: 'string' },
       epochs: { type: 'string' },

@@ -1,5 +1,5 @@
 /**
- * @file The `benchtop` command line, `train` and `sweep` (`bin/benchtop.mjs` loads this file through Vite's SSR
+ * @file The `benchtop` command line, `train`, `sweep` and `score` (`bin/benchtop.mjs` loads this file through Vite's SSR
  * loader). `main(argv, io)` never exits the process: it returns the exit code, so tests run it in-process with their
  * own writers.
  * Storage is an in-memory IndexedDB (fake-indexeddb), installed before Dexie is first loaded.
@@ -9,7 +9,9 @@ import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseCommand, USAGE, UsageError } from './args';
+import { runAutoMLCommand } from './automl-command';
 import { runSweepCommand } from './sweep-command';
+import { runScoreCommand } from './score-command';
 import { EXIT, runTrainCommand, type CliIo } from './train-command';
 
 export { EXIT, type CliIo } from './train-command';
@@ -28,12 +30,14 @@ export async function main(argv: readonly string[], ioOverrides: Partial<CliIo> 
     ...ioOverrides,
   };
   try {
+    if (argv[0] === 'automl') return await runAutoMLCommand(argv.slice(1), io);
     const command = parseCommand(argv);
     if (command.command === 'help') {
       io.stdout(USAGE);
       return EXIT.completed;
     }
     if (command.command === 'sweep') return await runSweepCommand(command, io, appVersion(io.root));
+    if (command.command === 'score') return await runScoreCommand(command, io);
     return await runTrainCommand(command, io, appVersion(io.root));
   } catch (err) {
     if (err instanceof UsageError) {

@@ -1,8 +1,8 @@
 /**
  * @file The job runtime of one workspace in one tab: the service the UI calls to queue, cancel and watch
  * training runs and sweeps. Every tab has one; the tab holding the leadership lock also runs the queue (`JobQueue`)
- * on its workers, drives the sweeps (`SweepRunner`: their trials are queued runs like any other), recovers
- * interrupted runs, and acts on other tabs' cancel requests.
+ * on its workers, drives the sweeps (`SweepRunner`: their trials are queued runs like any other), pushes the MLflow
+ * sync queue (`SyncRunner`), recovers interrupted runs, and acts on other tabs' cancel requests.
  */
 import { Dexie, liveQuery, type Subscription } from 'dexie';
 import { assertSweepSpec } from '../core/tune/sweep-spec';
@@ -22,6 +22,7 @@ import { RunProgressHub, type RunProgressListener } from './run-progress-hub';
 import { openBroadcastChannel, parseRuntimeMessage, runtimeChannelName, type RuntimeChannelFactory, type RuntimeChannelPort, type RuntimeMessage } from './runtime-channel';
 import { hardwareCores, readRuntimeSettings, RuntimeSettingKey, writeRuntimeSettings, type RuntimeSettings } from './runtime-settings';
 import { SweepRunner, type SweepRunnerEvent } from './sweep-runner';
+import { SyncRunner, type SyncRunnerOptions } from './sync-runner';
 import { createTrainWorker } from './train-worker-client';
 import { WorkerPool, type TrainWorkerFactory } from './worker-pool';
 
@@ -58,6 +59,8 @@ export interface JobRuntimeOptions {
   /** Logical cores, the upper bound of concurrency; `navigator.hardwareConcurrency` by default. */
   cores?: number;
   onEvent?: (event: JobRuntimeEvent) => void;
+  /** Options of the MLflow sync runner the leader runs (`false`: none). */
+  sync?: Partial<Omit<SyncRunnerOptions, 'db' | 'workspaceId'>> | false;
 }
 
 /** One workspace's job runtime in this tab. Start it once per workspace; `dispose()` on switching away. */
@@ -73,6 +76,7 @@ export class JobRuntime {
   readonly #leaderListeners = new Set<(isLeader: boolean) => void>();
   #queue: JobQueue | undefined;
   #sweeps: SweepRunner | undefined;
+  #sync: SyncRunner | undefined;
   #watch: Subscription | undefined;
   #recovering: Promise<void> | undefined;
   #recoverAgain = false;
@@ -203,6 +207,8 @@ export class JobRuntime {
     const sweeps = this.#sweeps;
     this.#sweeps = undefined;
     await sweeps?.stop();
+    await this.#sync?.stop();
+    this.#sync = undefined;
     const queue = this.#queue;
     this.#queue = undefined;
     await queue?.stop();
@@ -240,6 +246,10 @@ export class JobRuntime {
     this.#notifyLeadership();
     this.#options.onEvent?.({ type: 'leader' });
     this.#sweeps.start();
+    if (this.#options.sync !== false) {
+      this.#sync = new SyncRunner({ ...this.#options.sync, db: this.db, workspaceId: this.workspaceId });
+      this.#sync.start();
+    }
     // Runs queued in any tab, and settings changed in any tab, reach the leader through storage.
     let lastAutoResume: unknown;
     this.#watch = liveQuery(async () => ({

@@ -6,6 +6,7 @@
 import type { RngState } from '../core/random/rng';
 import type { ChunkData, ColumnProfile, ColumnSchema, ImportFormat, ImportIssue } from '../protocol/dataset';
 import type { ModelCard, ModelFormat, ModelVersionSignature } from '../protocol/model';
+import type { DeploymentStats, ScoredVersionLineage } from '../protocol/scoring';
 import type {
   LineageRef,
   LogLevel,
@@ -87,6 +88,8 @@ export interface DatasetVersionRecord {
    * 0 while an import is staging. A number, not a boolean, because IndexedDB cannot index booleans.
    */
   complete: 0 | 1;
+  /** Set on a version written by batch scoring: the dataset version and model version it came from. */
+  lineage?: ScoredVersionLineage;
 }
 
 /** One chunk of one column of one dataset version. Primary key `[versionId+column+index]`. */
@@ -157,6 +160,8 @@ export interface RunRecord {
   endedAt?: number;
   /** Epoch milliseconds of the last change to this row. */
   updatedAt: number;
+  /** Set on a run pulled from an MLflow server (read-only here, never pushed back): where it came from. */
+  remote?: RemoteRunOrigin;
 }
 
 /** One point of a metric series. Primary key `[runId+key+step]`: writing the same point again replaces it (a resumed run). */
@@ -337,6 +342,8 @@ export interface EndpointRecord {
   /** Unique in the workspace (`&name`); untrusted: rendered as text. */
   name: string;
   description?: string;
+  /** Requests routed so far: the counter the deterministic traffic split walks (`core/scoring/traffic-routing.ts`). */
+  requestCount?: number;
   /** Epoch milliseconds. */
   createdAt: number;
   /** Epoch milliseconds. */
@@ -352,8 +359,85 @@ export interface DeploymentRecord {
   trafficPercent: number;
   /** Share of requests also sent to this version in the shadow (answers logged, not returned), 0 to 100. */
   mirrorPercent?: number;
+  /** Request counts and recent latencies (aggregate counters, updated per request). */
+  stats?: DeploymentStats;
   /** Epoch milliseconds. */
   createdAt: number;
   /** Epoch milliseconds. */
   updatedAt: number;
+}
+
+/** Where a pulled run came from: an MLflow server, experiment and run (no token: the URI never holds one). */
+export interface RemoteRunOrigin {
+  /** The normalised tracking URI it was pulled from. */
+  trackingUri: string;
+  experimentId: string;
+  experimentName: string;
+  /** MLflow's run id. */
+  runId: string;
+  /** The Benchtop run it was pushed from, when it was (its `benchtop.run_id` tag). */
+  benchtopRunId?: string;
+  /** Epoch milliseconds of the pull. */
+  pulledAt: number;
+}
+
+/** What a sync queue item pushes: a run (with its metrics and files) or a registered model version (with aliases). */
+export type SyncItemKind = 'run' | 'modelVersion';
+
+/**
+ * Where a sync queue item is: `queued` (waiting for its turn, the network or its `nextAttemptAt`), `pushing`,
+ * `done`, `failed` (a refusal retrying cannot fix, or retries used up: a person presses Retry) and `blocked` (the
+ * token, the server's CORS settings or a changed parameter need a person first; new settings unblock it).
+ */
+export type SyncItemState = 'queued' | 'pushing' | 'done' | 'failed' | 'blocked';
+
+/** Why a sync item's last attempt failed: a `SyncError`'s kind and code and its token-free message. */
+export interface SyncErrorInfo {
+  kind: string;
+  code?: string;
+  status?: number;
+  /** Never contains the token (sync errors are redacted before they are stored). */
+  message: string;
+}
+
+/**
+ * What earlier pushes of an item achieved, so the next push resumes without duplicating anything (the shape of
+ * `RunPushState` in `src/sync/push.ts`, plus what a model version push records). JSON only.
+ */
+export interface SyncPushState {
+  remoteExperimentId?: string;
+  remoteRunId?: string;
+  metricMarks: { key: string; step: number }[];
+  metricsInFlight?: boolean;
+  artifacts: { name: string; sha256: string }[];
+  /** Model versions: MLflow's version number once registered, and the aliases set on it. */
+  remoteVersion?: string;
+  aliases?: string[];
+}
+
+/** One thing to push to the MLflow server. Primary key `id` = `<kind>:<targetId>`: at most one item per target. */
+export interface SyncQueueRecord {
+  id: string;
+  kind: SyncItemKind;
+  /** The run id or the model version id. */
+  targetId: string;
+  /** Shown in the queue list (the run's name, `model v3`); untrusted: rendered as text. */
+  label: string;
+  state: SyncItemState;
+  /** Attempts since the item was last queued by a person or a change (the retry count for the backoff). */
+  attempts: number;
+  /** Epoch milliseconds before which no attempt is made (backoff, `Retry-After`); 0 for now. */
+  nextAttemptAt: number;
+  lastError?: SyncErrorInfo;
+  /** Things skipped that are not failures (artifacts a server does not take...). */
+  warnings?: string[];
+  pushState: SyncPushState;
+  /** The target's `updatedAt` the last push read: a later change queues the item again. */
+  sourceUpdatedAt: number;
+  /** Epoch milliseconds. */
+  createdAt: number;
+  /** Epoch milliseconds of the last change. */
+  updatedAt: number;
+  /** Epoch milliseconds of the last successful push. */
+  pushedAt?: number;
 }

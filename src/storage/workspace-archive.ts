@@ -6,7 +6,7 @@
  * Format: `archive-format.ts`; value markers: `archive-values.ts`.
  */
 import { Dexie, type Table } from 'dexie';
-import { Zip, ZipDeflate, ZipPassThrough, unzipSync, type UnzipFileInfo } from 'fflate';
+import { Zip, unzipSync, type UnzipFileInfo } from 'fflate';
 import {
   ARCHIVE_FORMAT,
   ARCHIVE_FORMAT_VERSION,
@@ -23,6 +23,7 @@ import {
   type ArchiveManifest,
 } from './archive-format';
 import { decodeValue, encodeValue, materializeBinary, type BinaryRef, type PendingBinary } from './archive-values';
+import { addBinaryEntry, addTextEntry, checkEntrySize, entryBytes, unzipSelected, utf8Text } from './archive-zip';
 import { closeWorkspaceDb, getMetaDb, getWorkspaceDb } from './connections';
 import type { WorkspaceRecord } from './records';
 import { markInterruptedRuns } from './run-recovery';
@@ -122,22 +123,6 @@ export async function writeWorkspaceArchive(workspaceId: string, emit: (chunk: U
   if (!finished) throw new WorkspaceArchiveError('The zip writer did not finish');
 }
 
-function addTextEntry(zip: Zip, name: string, text: string): void {
-  const entry = new ZipDeflate(name, { level: 6 });
-  zip.add(entry);
-  entry.push(new TextEncoder().encode(text), true);
-}
-
-async function addBinaryEntry(zip: Zip, binary: PendingBinary): Promise<void> {
-  const bytes = binary.bytes instanceof Uint8Array ? binary.bytes : new Uint8Array(await binary.bytes.arrayBuffer());
-  // Bytes (images, blobs) are usually compressed already: store them. Numeric arrays often compress
-  // well (integers in float64, dictionary codes): deflate them lightly.
-  const stored = binary.type === 'Uint8Array' || binary.type === 'ArrayBuffer' || binary.type === 'Blob' || binary.type === 'DataView';
-  const entry = stored ? new ZipPassThrough(binary.name) : new ZipDeflate(binary.name, { level: 1 });
-  zip.add(entry);
-  entry.push(bytes, true);
-}
-
 /**
  * Imports an archive made by `exportWorkspace` as a NEW workspace, named after the archive's
  * workspace ("X (imported)" when the name is taken). All or nothing: on any error the new database
@@ -188,23 +173,19 @@ interface ArchiveIndex {
 /** Lists the zip's entries and reads the manifest and table files (not the binaries); validates what it can. */
 function readArchiveIndex(archive: Uint8Array): ArchiveIndex {
   const entries = new Map<string, UnzipFileInfo>();
-  let small: Record<string, Uint8Array>;
-  try {
-    small = unzipSync(archive, {
-      filter(info) {
-        if (entries.has(info.name)) throw new WorkspaceArchiveError(`The archive has two entries named "${info.name}"`);
-        entries.set(info.name, info);
-        if (info.name === MANIFEST_ENTRY) return checkSize(info, MAX_MANIFEST_BYTES);
-        if (tableOfEntry(info.name) !== undefined) return checkSize(info, MAX_TABLE_FILE_BYTES);
-        if (isBinaryEntry(info.name)) checkSize(info, MAX_BINARY_BYTES);
-        // Binaries are read batch by batch later; anything else is ignored and never decompressed.
-        return false;
-      },
-    });
-  } catch (err) {
-    if (err instanceof WorkspaceArchiveError) throw err;
-    throw new WorkspaceArchiveError(`The file is not a readable zip archive (truncated or corrupt): ${err instanceof Error ? err.message : String(err)}`, { cause: err });
-  }
+  const small = unzipSelected(
+    archive,
+    (info) => {
+      if (entries.has(info.name)) throw new WorkspaceArchiveError(`The archive has two entries named "${info.name}"`);
+      entries.set(info.name, info);
+      if (info.name === MANIFEST_ENTRY) return checkSize(info, MAX_MANIFEST_BYTES);
+      if (tableOfEntry(info.name) !== undefined) return checkSize(info, MAX_TABLE_FILE_BYTES);
+      if (isBinaryEntry(info.name)) checkSize(info, MAX_BINARY_BYTES);
+      // Binaries are read batch by batch later; anything else is ignored and never decompressed.
+      return false;
+    },
+    archiveFail,
+  );
   const manifestBytes = entryBytes(small, MANIFEST_ENTRY);
   if (!manifestBytes) throw new WorkspaceArchiveError('manifest.json is missing: this is not a Benchtop workspace archive');
   let manifest: ArchiveManifest;
@@ -232,21 +213,16 @@ function readArchiveIndex(archive: Uint8Array): ArchiveIndex {
   return { manifest, tableFiles, binaries };
 }
 
-function checkSize(info: UnzipFileInfo, max: number): boolean {
-  if (info.originalSize > max) throw new WorkspaceArchiveError(`${info.name} unpacks to ${info.originalSize} bytes; at most ${max} are accepted`);
-  return true;
+function archiveFail(message: string, cause?: unknown): WorkspaceArchiveError {
+  return new WorkspaceArchiveError(message, cause === undefined ? undefined : { cause });
 }
 
-function entryBytes(entries: Record<string, Uint8Array>, name: string): Uint8Array | undefined {
-  return Object.hasOwn(entries, name) ? entries[name] : undefined;
+function checkSize(info: UnzipFileInfo, max: number): boolean {
+  return checkEntrySize(info, max, archiveFail);
 }
 
 function utf8(bytes: Uint8Array, entry: string): string {
-  try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    throw new WorkspaceArchiveError(`${entry} is not valid UTF-8 text`);
-  }
+  return utf8Text(bytes, entry, archiveFail);
 }
 
 /** Decodes, validates and writes one table's records, batch by batch, reading their binaries per batch. */

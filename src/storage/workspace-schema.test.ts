@@ -46,6 +46,12 @@ describe('workspace schema', () => {
     expect(primaryKeyFields(v3.get('modelVersions') ?? '')).toEqual(['id']);
   });
 
+  it('adds the sync queue at version 4', () => {
+    const v4 = workspaceTablesAt(4);
+    expect([...v4.keys()].slice(15)).toEqual(['syncQueue']);
+    expect(primaryKeyFields(v4.get('syncQueue') ?? '')).toEqual(['id']);
+  });
+
   it('refuses a version that does not exist', () => {
     expect(() => openWorkspaceDbAtVersion('x', WORKSPACE_SCHEMA_VERSION + 1)).toThrow('does not exist');
   });
@@ -106,6 +112,31 @@ describe('workspace schema', () => {
     expect(current.modelFiles.schema.primKey.keyPath).toEqual(['modelVersionId', 'name']);
     await current.models.add({ id: 'm1', name: 'iris', tags: [], latestVersion: 0, createdAt: 1, updatedAt: 1 });
     await expect(current.models.add({ id: 'm2', name: 'iris', tags: [], latestVersion: 0, createdAt: 1, updatedAt: 1 })).rejects.toThrow();
+    current.close();
+    await Dexie.delete(name);
+  });
+
+  it('upgrades a version-3 database to the current schema, keeping its registry, with an empty sync queue', async () => {
+    const name = workspaceDbName('upgrade-v3');
+    const old = openWorkspaceDbAtVersion(name, 3);
+    const run = await makeTestRun(old, { name: 'iris run' }, 'completed');
+    await old.table('models').add({ id: 'm1', name: 'iris', tags: [], latestVersion: 1, createdAt: 1, updatedAt: 1 });
+    await old.table('settings').add({ key: 'runtime.concurrency', value: 2 });
+    old.close();
+
+    const current = new WorkspaceDb(name);
+    await current.open();
+    expect(current.verno).toBe(WORKSPACE_SCHEMA_VERSION);
+    expect((await current.runs.get(run.id))?.name).toBe('iris run');
+    expect((await current.models.get('m1'))?.name).toBe('iris');
+    expect((await current.settings.get('runtime.concurrency'))?.value).toBe(2);
+    expect(await current.syncQueue.count()).toBe(0);
+    for (const index of ['kind', 'targetId', 'state', 'nextAttemptAt', 'createdAt']) expect(current.syncQueue.schema.idxByName[index]).toBeDefined();
+    await current.syncQueue.add({
+      id: `run:${run.id}`, kind: 'run', targetId: run.id, label: 'iris run', state: 'queued', attempts: 0, nextAttemptAt: 0,
+      pushState: { metricMarks: [], artifacts: [] }, sourceUpdatedAt: 1, createdAt: 1, updatedAt: 1,
+    });
+    expect(await current.syncQueue.where('state').equals('queued').count()).toBe(1);
     current.close();
     await Dexie.delete(name);
   });

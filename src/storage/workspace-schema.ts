@@ -30,6 +30,7 @@ import type {
   ModelVersionRecord,
   RunRecord,
   SettingRecord,
+  SyncQueueRecord,
 } from './records';
 
 /** One shipped schema version of the workspace database. */
@@ -77,6 +78,15 @@ export const WORKSPACE_SCHEMA_VERSIONS: readonly WorkspaceSchemaVersion[] = Obje
       deployments: 'id, endpointId, modelVersionId, createdAt',
     },
   },
+  {
+    // The MLflow sync queue: one item per run or model version to push, with its resumable push state. Pulled runs
+    // are ordinary `runs` rows with a `remote` marker (no index needed). The token is never in this database (it
+    // is in the meta database, which no archive exports). Only a new table: no upgrade function.
+    version: 4,
+    stores: {
+      syncQueue: 'id, kind, targetId, state, nextAttemptAt, createdAt',
+    },
+  },
 ]);
 
 /** The schema version this code writes. */
@@ -107,6 +117,7 @@ export class WorkspaceDb extends Dexie {
   declare modelFiles: Table<ModelFileRecord, [string, string]>;
   declare endpoints: EntityTable<EndpointRecord, 'id'>;
   declare deployments: EntityTable<DeploymentRecord, 'id'>;
+  declare syncQueue: EntityTable<SyncQueueRecord, 'id'>;
 
   /** Declares schema versions 1..`upToVersion` (all of them by default). Opening is lazy (Dexie). */
   constructor(name: string, upToVersion: number = WORKSPACE_SCHEMA_VERSION) {

@@ -24,6 +24,10 @@ export type Route =
   | { name: 'models' }
   /** A registered model's page (`#/models/<modelId>`), optionally opened on one version (`#/models/<modelId>/<version>`). */
   | { name: 'model'; modelId: string; version?: number }
+  /** Model endpoints: every endpoint, and creating one (`#/endpoints`). */
+  | { name: 'endpoints' }
+  /** An endpoint's page (`#/endpoints/<endpointId>`): deployments, traffic split, test form, batch scoring. */
+  | { name: 'endpoint'; endpointId: string }
   | { name: 'settings' }
   /** A run shared by link (`#/shared/<payload>`): the payload is base64url text, decoded and validated by the page. */
   | { name: 'shared'; payload: string }
@@ -70,6 +74,8 @@ export function parseRoute(hash: string): Route {
   if (parts[0] === 'models' && parts.length === 1) return { name: 'models' };
   if (parts[0] === 'models' && parts.length === 2 && parts[1]) return { name: 'model', modelId: parts[1] };
   if (parts[0] === 'models' && parts.length === 3 && parts[1] && /^[1-9]\d{0,8}$/.test(parts[2])) return { name: 'model', modelId: parts[1], version: Number(parts[2]) };
+  if (parts[0] === 'endpoints' && parts.length === 1) return { name: 'endpoints' };
+  if (parts[0] === 'endpoints' && parts.length === 2 && parts[1]) return { name: 'endpoint', endpointId: parts[1] };
   if (parts[0] === 'settings' && parts.length === 1) return { name: 'settings' };
   return { name: 'not-found', path };
 }
@@ -95,6 +101,10 @@ export function routeHref(route: Route): string {
       return '#/models';
     case 'model':
       return `#/models/${encodeURIComponent(route.modelId)}${route.version === undefined ? '' : `/${route.version}`}`;
+    case 'endpoints':
+      return '#/endpoints';
+    case 'endpoint':
+      return `#/endpoints/${encodeURIComponent(route.endpointId)}`;
     case 'settings':
       return '#/settings';
     case 'shared':

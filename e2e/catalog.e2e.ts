@@ -1,0 +1,49 @@
+/**
+ * End-to-end: the model catalog on the Models page. It lists the shipped models (models/manifest.json, served from
+ * dist/models/) with their licence and test accuracy; "Add to registry" fetches a model's files, checks their
+ * hashes and registers a TF.js version, which then appears in the registry list.
+ */
+import { readFileSync } from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { parseModelManifest } from '../src/core/catalog/model-manifest';
+import { openLab, screenshot, type Lab } from './browser';
+
+let lab: Lab | undefined;
+let problems: string[] = [];
+
+afterEach(async () => {
+  if (problems.length > 0) console.warn(`Browser errors:\n${problems.join('\n')}`);
+  problems = [];
+  await lab?.close();
+  lab = undefined;
+});
+
+const manifest = parseModelManifest(JSON.parse(readFileSync(new URL('../models/manifest.json', import.meta.url), 'utf8')));
+
+describe('model catalog', () => {
+  it('lists the catalog models with licence and metrics, and adds one to the registry', async () => {
+    lab = await openLab({ path: '#/models' });
+    const { page } = lab;
+    page.on('pageerror', (err) => problems.push(`pageerror: ${String(err)}`));
+
+    const rows = page.getByTestId('model-catalog.row');
+    await rows.first().waitFor({ timeout: 30_000 });
+    expect(await rows.count()).toBe(manifest.models.length);
+    for (const [i, model] of manifest.models.entries()) {
+      const row = rows.nth(i);
+      await expect.poll(() => row.textContent()).toContain(model.name);
+      expect(await row.getByTestId('model-catalog.licence').textContent()).toContain(model.source.datasetLicence);
+      expect(await row.getByTestId('model-catalog.licence').textContent()).toContain(model.licence);
+      expect(await row.getByTestId('model-catalog.accuracy').textContent()).toBe(`${((model.metrics.accuracy ?? NaN) * 100).toFixed(1)}%`);
+    }
+
+    const first = manifest.models[0];
+    await page.getByRole('button', { name: `Add ${first.name} to the registry` }).click();
+    await page.getByText(`Added ${first.name} as v1.`).waitFor({ timeout: 30_000 });
+    const registered = page.getByTestId('model-list.row').filter({ hasText: first.name });
+    await registered.waitFor({ timeout: 10_000 });
+    expect(await registered.textContent()).toContain('catalog');
+    await screenshot(page, 'catalog');
+    expect(problems).toEqual([]);
+  }, 120_000);
+});
