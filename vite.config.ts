@@ -9,12 +9,17 @@ const isolationHeaders = {
 };
 
 import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Plugin } from 'vite';
 
 /** The shipped model catalog (models/ at the repo root, built by `npm run models`): served in dev, copied into dist/models/. */
 function modelCatalog(): Plugin {
   const root = new URL('./models/', import.meta.url);
-  const files = (): string[] => readdirSync(root, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => `${e.parentPath}/${e.name}`.slice(root.pathname.length));
+  const files = (): string[] =>
+    readdirSync(root, { recursive: true, withFileTypes: true })
+      .filter((e) => e.isFile())
+      .map((e) => relative(fileURLToPath(root), join(e.parentPath, e.name)).split(sep).join('/'));
   return {
     name: 'benchtop-model-catalog',
     configureServer(server) {
