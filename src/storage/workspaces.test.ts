@@ -1,8 +1,9 @@
 import { Dexie } from 'dexie';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { addTestVersion, resetStorage } from '../test/storage-fixtures';
-import { getWorkspaceDb } from './connections';
 import { workspaceDbName } from './workspace-schema';
+import { getMetaDb, getWorkspaceDb } from './connections';
+import { syncTokenKey, writeSyncToken } from './sync-settings';
 import {
   DEFAULT_WORKSPACE_NAME,
   createWorkspace,
@@ -47,9 +48,14 @@ describe('workspaces', () => {
     const gone = await createWorkspace('Gone');
     await addTestVersion(getWorkspaceDb(gone.id));
     await setCurrentWorkspace(gone.id);
+    await writeSyncToken(getMetaDb(), gone.id, 'canary-TOKEN-123');
+    await writeSyncToken(getMetaDb(), keep.id, 'kept-token');
     expect(await Dexie.getDatabaseNames()).toContain(workspaceDbName(gone.id));
 
     await deleteWorkspace(gone.id);
+
+    expect(await getMetaDb().settings.get(syncTokenKey(gone.id))).toBeUndefined();
+    expect(await getMetaDb().settings.get(syncTokenKey(keep.id))).toBeDefined();
 
     expect(await Dexie.getDatabaseNames()).not.toContain(workspaceDbName(gone.id));
     expect((await listWorkspaces()).map((w) => w.id)).toEqual([keep.id]);

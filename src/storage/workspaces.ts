@@ -7,6 +7,7 @@ import { closeWorkspaceDb, getMetaDb } from './connections';
 import { MetaSettingKey, readSetting, writeSetting } from './meta-db';
 import type { WorkspaceRecord } from './records';
 import { workspaceDbName } from './workspace-schema';
+import { syncTokenKey } from './sync-settings';
 
 /** Name given to the workspace created on a first visit. */
 export const DEFAULT_WORKSPACE_NAME = 'My workspace';
@@ -66,6 +67,8 @@ export async function deleteWorkspace(id: string): Promise<void> {
   await Dexie.delete(workspaceDbName(id));
   await db.transaction('rw', db.workspaces, db.settings, async () => {
     await db.workspaces.delete(id);
+    // Its MLflow token lives here, outside the deleted database: it goes with the workspace.
+    await db.settings.delete(syncTokenKey(id));
     if ((await readSetting<string>(db.settings, MetaSettingKey.currentWorkspaceId)) === id) {
       const next = await db.workspaces.orderBy('createdAt').first();
       if (next) await writeSetting(db.settings, MetaSettingKey.currentWorkspaceId, next.id);
