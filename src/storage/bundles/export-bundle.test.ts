@@ -8,6 +8,8 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { makeBundleLab, makeFinishedRun, makeFinishedSweep, registerTestModel, unzipBlob } from '../../test/bundle-fixtures';
 import { resetStorage } from '../../test/storage-fixtures';
 import { saveCheckpoint } from '../checkpoints';
+import { getMetaDb } from '../connections';
+import { writeSyncSettings, writeSyncToken } from '../sync-settings';
 import { MANIFEST_ENTRY, MAX_BUNDLED_DATA_BYTES, isSafeEntryPath } from './bundle-format';
 import { sha256Hex } from './bundle-writer';
 import { BundleExportError, bundleFileName, exportModelVersionBundle, exportRunBundle, exportSweepBundle } from './export-bundle';
@@ -131,10 +133,10 @@ describe('exporting bundles', () => {
   it('never puts a setting (such as an MLflow token) in a bundle', async () => {
     const lab = await makeBundleLab();
     const secret = 'mlflow-token-5ecret-do-not-leak';
-    await lab.db.settings.bulkPut([
-      { key: 'sync.mlflow.token', value: secret },
-      { key: 'sync.mlflow', value: { trackingUri: 'https://mlflow.example', token: secret } },
-    ]);
+    // Where sync keeps it (the meta database), and, to be sure, in the workspace's own settings too.
+    await writeSyncToken(getMetaDb(), lab.workspaceId, secret);
+    await writeSyncSettings(lab.db, { trackingUri: 'https://mlflow.example' });
+    await lab.db.settings.put({ key: 'stray.token', value: { token: secret } });
     const run = await makeFinishedRun(lab);
     const { version } = await registerTestModel(lab, run.id);
     const { sweep } = await makeFinishedSweep(lab);
