@@ -51,13 +51,13 @@ async function open(path = ''): Promise<Lab> {
 async function configureSync(page: Page, trackingUri: string, autoSync: boolean): Promise<void> {
   await page.goto(`${new URL(page.url()).origin}/#/settings`);
   const section = page.getByTestId('sync-settings');
-  await section.getByRole('button', { name: 'Save' }).waitFor();
-  await expect.poll(() => section.getByRole('button', { name: 'Save' }).isEnabled()).toBe(true);
+  await section.getByRole('button', { name: 'Save sync settings' }).waitFor();
+  await expect.poll(() => section.getByRole('button', { name: 'Save sync settings' }).isEnabled()).toBe(true);
   await section.getByLabel('Tracking URI').fill(trackingUri);
   await section.getByLabel('Experiment', { exact: true }).fill(EXPERIMENT);
   await section.getByLabel('Token').fill(CANARY);
   await section.getByLabel('Push finished runs and registered models automatically').setChecked(autoSync);
-  await section.getByRole('button', { name: 'Save' }).click();
+  await section.getByRole('button', { name: 'Save sync settings' }).click();
   await section.getByTestId('sync.token-saved').waitFor();
   expect(await section.getByLabel('Token').inputValue()).toBe('');
 }

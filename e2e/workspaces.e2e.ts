@@ -111,7 +111,7 @@ describe('workspaces', () => {
 
     await page.getByRole('button', { name: 'Rename workspace Experiments' }).click();
     await page.getByRole('textbox', { name: 'New name for Experiments' }).fill('Holdout tests');
-    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
     await until(() => settingsNames(page), (names) => names.join() === 'My workspace,Holdout tests', 'the renamed workspace in the list');
     await until(() => currentWorkspaceName(page), (n) => n === 'Holdout tests', 'the renamed workspace in the header');
     await screenshot(page, 'workspaces-settings');
