@@ -15,6 +15,11 @@ import { gunzipSync } from 'node:zlib';
 import { createServer } from 'vite';
 
 const args = process.argv.slice(2);
+if (args.includes('--help') || args.includes('-h')) {
+  console.log(`npm run bench:automl [-- --budget <seconds per dataset, default 60> --only iris,wine,breast-cancer,digits,diabetes --no-sklearn]
+The AutoML core (every tabular family, the TypeScript MLP included) against scikit-learn's best model, 5-fold CV, seed 0.`);
+  process.exit(0);
+}
 const option = (name) => (args.includes(`--${name}`) ? args[args.indexOf(`--${name}`) + 1] : undefined);
 const ONLY = option('only')?.split(',');
 const BUDGET_S = Number(option('budget') ?? 60);

@@ -1,20 +1,27 @@
 /**
  * @file `benchtop automl --data <csv|sample> --target y [--budget 60 | --trials N] [--seed 0] [--folds 5]
- * [--metric accuracy] [--task binary|multiclass|regression]`: runs the AutoML core (src/core/automl) on a CSV or TSV
+ * [--metric accuracy] [--task binary|multiclass|regression] [--out <folder>]`: runs the AutoML core (src/core/automl) on a CSV or TSV
  * file or a shipped sample. stderr gets the guardrail findings and the leaderboard; stdout gets JSON lines: one per
- * finding, one per trial, then the leaderboard, the ensemble and a final `done` line.
+ * finding, one per trial, then the leaderboard, the ensemble and a final `done` line. With `--out <folder>` the
+ * recommended model is refit on all rows with a target and written there as `automl-model.json`, with its
+ * explanation (`explanation.json`: permutation importance and partial dependence on fold 1's held-out rows); a
+ * `saved` line names both files.
  * A trial budget is deterministic (same data, seed and trials: same leaderboard); a time budget is not.
  */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { AUTOML_MODEL_FILE } from '../protocol/automl';
 import { AUTOML_METRICS } from '../core/automl/automl-spec';
 import type { RawColumn } from '../core/automl/guardrails';
+import { finalizeAutoML } from '../core/automl/finalize';
 import { formatLeaderboard } from '../core/automl/leaderboard';
 import { runAutoML } from '../core/automl/search';
 import { UsageError } from './args';
 import { resolveDataSource } from './data-source';
 import { EXIT, type CliIo } from './train-command';
 
-export const AUTOML_USAGE = '  benchtop automl --data <file.csv|sample-id> --target <column> [--budget <seconds> | --trials <n>] [--seed <n>] [--folds <n>] [--metric accuracy|log-loss|r2|rmse] [--task binary|multiclass|regression]\n';
+export const AUTOML_USAGE = '  benchtop automl --data <file.csv|sample-id> --target <column> [--budget <seconds> | --trials <n>] [--seed <n>] [--folds <n>] [--metric accuracy|log-loss|r2|rmse] [--task binary|multiclass|regression] [--out <folder>]\n';
 
 /** The parsed options of `automl`. */
 export interface AutoMLCommand {
@@ -26,6 +33,8 @@ export interface AutoMLCommand {
   folds: number;
   metric?: string;
   task?: string;
+  /** Folder for the refit model and its explanation. */
+  out?: string;
 }
 
 function positiveNumber(flag: string, text: string, integer: boolean): number {
@@ -51,6 +60,7 @@ export function parseAutoMLArgs(argv: readonly string[]): AutoMLCommand {
         folds: { type: 'string' },
         metric: { type: 'string' },
         task: { type: 'string' },
+        out: { type: 'string' },
       },
     });
     values = parsed.values as Record<string, string | undefined>;
@@ -74,6 +84,7 @@ export function parseAutoMLArgs(argv: readonly string[]): AutoMLCommand {
     folds,
     ...(values.metric === undefined ? {} : { metric: values.metric }),
     ...(values.task === undefined ? {} : { task: values.task }),
+    ...(values.out === undefined ? {} : { out: values.out }),
   };
 }
 
@@ -161,6 +172,17 @@ export async function runAutoMLCommand(argv: readonly string[], io: CliIo): Prom
   if (!result.best) {
     line({ event: 'done', status: 'failed', error: result.message ?? 'No model' });
     return EXIT.failed;
+  }
+  if (command.out !== undefined) {
+    const out = resolve(io.cwd, command.out);
+    io.stderr(`Refitting the recommended model on all ${result.keptRows.length} rows and explaining it...\n`);
+    const { model, explanation } = await finalizeAutoML(columns, result, { target: command.target, inputTypes: [], seed: command.seed, ...(io.signal ? { signal: io.signal } : {}) });
+    await mkdir(out, { recursive: true });
+    const files = { model: join(out, AUTOML_MODEL_FILE), explanation: join(out, 'explanation.json') };
+    await writeFile(files.model, `${JSON.stringify(model)}\n`);
+    await writeFile(files.explanation, `${JSON.stringify(explanation, null, 2)}\n`);
+    io.stderr(`Most important columns: ${explanation.importance.slice(0, 3).map((i) => `${i.column} (${i.mean.toFixed(4)} ± ${i.std.toFixed(4)})`).join(', ')}\nModel and explanation written to ${out}\n`);
+    line({ event: 'saved', ...files });
   }
   line({ event: 'done', status: 'completed', task: result.task, best: result.best, ...(result.message ? { message: result.message } : {}) });
   return EXIT.completed;

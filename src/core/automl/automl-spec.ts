@@ -12,7 +12,7 @@ import type { TabularFamilyName } from '../../engines/tabular/tabular-model';
 export const AUTOML_METRICS = ['accuracy', 'log-loss', 'r2', 'rmse'] as const;
 export type AutoMLMetric = (typeof AUTOML_METRICS)[number];
 
-const FAMILY_NAMES = ['linear', 'logistic', 'knn', 'decision-tree', 'random-forest', 'hist-gradient-boosting'] as const satisfies readonly TabularFamilyName[];
+const FAMILY_NAMES = ['linear', 'logistic', 'knn', 'decision-tree', 'random-forest', 'hist-gradient-boosting', 'mlp'] as const satisfies readonly TabularFamilyName[];
 
 const int = (min: number, max: number) => v.pipe(v.number(), v.integer(), v.minValue(min), v.maxValue(max));
 

@@ -30,6 +30,23 @@ describe('runAutoML', () => {
     expect(new Set(a.leaderboard.map((r) => r.family)).size).toBeGreaterThan(1);
     const c = await runAutoML(iris(), { ...spec, seed: 1 });
     expect(strip(c)).not.toEqual(strip(a));
+  }, 30_000);
+
+  it('announces each trial before it runs and returns what a refit needs', async () => {
+    const data = columns(40, (i) => ({ x: i % 5, c: ['a', 'b'][i % 2], y: i === 3 ? null : i % 2 }));
+    const events: string[] = [];
+    const result = await runAutoML(data, { target: 'y', budget: { trials: 3 }, validation: { kind: 'cv', folds: 3 } }, {
+      onTrialStart: (t) => events.push(`start ${t.trial} ${t.family}`),
+      onTrial: (t) => events.push(`end ${t.trial} ${t.family}`),
+    });
+    expect(events).toHaveLength(6);
+    for (let i = 0; i < 3; i++) expect(events[2 * i].replace('start', 'end')).toBe(events[2 * i + 1]);
+    expect(Array.from(result.keptRows)).toEqual(Array.from({ length: 40 }, (_, i) => i).filter((i) => i !== 3));
+    expect(result.y).toHaveLength(39);
+    expect(result.folds).toHaveLength(3);
+    expect(result.folds.reduce((s, f) => s + f.validation.length, 0)).toBe(39);
+    expect(result.actions.map((a) => a.column)).toEqual(['x', 'c']);
+    expect(typeof result.classWeights).toBe('boolean');
   });
 
   it('refuses a target with one class', async () => {

@@ -14,8 +14,8 @@ const TASKS: [TabularTask, Parameters<typeof goldenData>[0]][] = [
 
 describe('tabular families', () => {
   it('lists the families for each task', () => {
-    expect(familiesFor('regression')).toEqual(['linear', 'knn', 'decision-tree', 'random-forest', 'hist-gradient-boosting']);
-    expect(familiesFor('binary')).toEqual(['logistic', 'knn', 'decision-tree', 'random-forest', 'hist-gradient-boosting']);
+    expect(familiesFor('regression')).toEqual(['linear', 'knn', 'decision-tree', 'random-forest', 'hist-gradient-boosting', 'mlp']);
+    expect(familiesFor('binary')).toEqual(['logistic', 'knn', 'decision-tree', 'random-forest', 'hist-gradient-boosting', 'mlp']);
     expect(() => tabularFamily('svm')).toThrow('Unknown tabular model family "svm"; expected one of linear, logistic, knn');
   });
 
@@ -32,7 +32,7 @@ describe('tabular families', () => {
       for (const assignment of trials) {
         const params = applyParams(base, space, assignment ?? {});
         // Keep the test quick: cap the trees of the sampled trials.
-        const quick = { ...params, ...('nEstimators' in params ? { nEstimators: Math.min(5, params.nEstimators as number) } : {}), ...('maxIterations' in params && family === 'hist-gradient-boosting' ? { maxIterations: Math.min(5, params.maxIterations as number) } : {}) };
+        const quick = { ...params, ...('nEstimators' in params ? { nEstimators: Math.min(5, params.nEstimators as number) } : {}), ...('maxIterations' in params && family === 'hist-gradient-boosting' ? { maxIterations: Math.min(5, params.maxIterations as number) } : {}), ...(family === 'mlp' ? { epochs: Math.min(5, params.epochs as number) } : {}) };
         const model = await fitTabularModel(family, data, quick, { seed: 1 });
         const restored = tabularModelFromJson(JSON.parse(JSON.stringify(model.toJSON())));
         expect(restored.family).toBe(family);
@@ -43,7 +43,7 @@ describe('tabular families', () => {
   }, 60_000);
 
   it('names every family in the table', () => {
-    expect(TABULAR_FAMILY_NAMES).toEqual(['linear', 'logistic', 'knn', 'decision-tree', 'random-forest', 'hist-gradient-boosting']);
+    expect(TABULAR_FAMILY_NAMES).toEqual(['linear', 'logistic', 'knn', 'decision-tree', 'random-forest', 'hist-gradient-boosting', 'mlp']);
     for (const name of TABULAR_FAMILY_NAMES) expect(tabularFamily(name).name).toBe(name);
   });
 

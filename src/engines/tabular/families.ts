@@ -1,7 +1,7 @@
 /**
  * @file The tabular model families, one frozen table (as `engines/tfjs/backends.ts` lists backends), and the entry
  * points that take a family by name: fit from JSON parameters, restore a stored model, list search spaces.
- * The MLP lives in the TF.js engine (`src/engines/tfjs`); a search that includes it adds its space there.
+ * The MLP here (`mlp.ts`) is a TypeScript one for AutoML; the training job's MLP lives in the TF.js engine.
  */
 import { decisionTree } from './decision-tree';
 import type { ParamsInput } from './family-params';
@@ -9,6 +9,7 @@ import { histGradientBoosting } from './hist-gradient-boosting';
 import { kNearestNeighbours } from './k-nearest-neighbours';
 import { linearRegression } from './linear-regression';
 import { logisticRegression } from './logistic-regression';
+import { mlp } from './mlp';
 import { randomForest } from './random-forest';
 import type { FamilySearchSpace, TabularFamily } from './tabular-family';
 import type { TabularData, TabularFamilyName, TabularFitOptions, TabularModel, TabularModelJson, TabularTask } from './tabular-model';
@@ -21,6 +22,7 @@ export const TABULAR_FAMILIES = Object.freeze({
   'decision-tree': decisionTree,
   'random-forest': randomForest,
   'hist-gradient-boosting': histGradientBoosting,
+  mlp,
 }) satisfies Readonly<Record<TabularFamilyName, TabularFamily<unknown>>>;
 
 /** Family names in table order. */

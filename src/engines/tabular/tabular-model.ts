@@ -1,6 +1,6 @@
 /**
  * @file The interface every tabular model family implements (linear, logistic, k-nearest neighbours, decision tree,
- * random forest, histogram gradient boosting): data in as one row-major typed array, a fitted model out that
+ * random forest, histogram gradient boosting, MLP): data in as one row-major typed array, a fitted model out that
  * predicts, gives class probabilities and serialises to JSON. Fitting is seeded (same data, parameters and seed: the
  * same model, bit for bit), cancellable with an `AbortSignal` and yields to the event loop between trees or
  * iterations, so a worker stays responsive to a cancel message.
@@ -14,7 +14,7 @@ export type TabularTask = TrainTask;
 export type FeatureMatrix = Float32Array | Float64Array;
 
 /** Names of the model families, as stored in a model's JSON. */
-export type TabularFamilyName = 'linear' | 'logistic' | 'knn' | 'decision-tree' | 'random-forest' | 'hist-gradient-boosting';
+export type TabularFamilyName = 'linear' | 'logistic' | 'knn' | 'decision-tree' | 'random-forest' | 'hist-gradient-boosting' | 'mlp';
 
 /** A training table, already featurized to numbers. */
 export interface TabularData {
