@@ -95,6 +95,8 @@ export interface AutoMLRunInfo {
   findings: AutoMLFinding[];
   /** Trials finished so far (each is a child run). */
   trialsFinished: number;
+  /** What the job is doing while the run is running (absent before it starts and once it ended). */
+  phase?: 'reading' | 'searching' | 'refitting' | 'explaining';
   /** The best trial so far: its number, child run id and mean metric. */
   bestTrial?: { trial: number; runId: string; family: string; mean: number; std: number };
   ensemble?: AutoMLEnsembleInfo;

@@ -1,20 +1,26 @@
 /**
  * @file The job runtime of one workspace in one tab: the service the UI calls to queue, cancel and watch
  * training runs and sweeps. Every tab has one; the tab holding the leadership lock also runs the queue (`JobQueue`)
- * on its workers, drives the sweeps (`SweepRunner`: their trials are queued runs like any other), pushes the MLflow
+ * on its workers, drives the sweeps (`SweepRunner`: their trials are queued runs like any other), runs the AutoML jobs
+ * (`AutoMLRunner`: one at a time, each on its own AutoML worker), pushes the MLflow
  * sync queue (`SyncRunner`), recovers interrupted runs, and acts on other tabs' cancel requests.
  */
 import { Dexie, liveQuery, type Subscription } from 'dexie';
 import { assertSweepSpec } from '../core/tune/sweep-spec';
+import type { AutoMLJobSpec } from '../protocol/automl';
 import type { RunEnvironment } from '../protocol/run';
 import type { SweepSpec } from '../protocol/sweep';
 import { getVersion } from '../storage/datasets';
+import { createAutoMLRun } from '../storage/automl-runs';
 import type { RunRecord } from '../storage/records';
 import { RunTransitionError, transitionRun } from '../storage/run-status';
 import { createRun, type NewRun } from '../storage/runs';
 import { cancelSweepRun, createSweepRun, type NewSweep } from '../storage/sweeps';
 import { getWorkspaceDb } from '../storage/connections';
 import type { WorkspaceDb } from '../storage/workspace-schema';
+import { AutoMLRunner, type AutoMLRunnerEvent } from './automl-runner';
+import { checkAutoMLStart } from './automl-start';
+import { createAutoMLWorker, type AutoMLWorkerFactory } from './automl-worker-client';
 import { JobQueue, type JobQueueEvent } from './job-queue';
 import { requestQueueLeadership, type QueueLeadership, type RuntimeLocks } from './queue-leader';
 import { recoverRuns, type RecoveryReport } from './run-recovery-service';
@@ -27,7 +33,16 @@ import { createTrainWorker } from './train-worker-client';
 import { WorkerPool, type TrainWorkerFactory } from './worker-pool';
 
 /** Something the runtime did: leadership, recovery, job starts and ends, sweep steps. */
-export type JobRuntimeEvent = JobQueueEvent | SweepRunnerEvent | { type: 'leader' } | ({ type: 'recovered' } & RecoveryReport);
+export type JobRuntimeEvent = JobQueueEvent | SweepRunnerEvent | AutoMLRunnerEvent | { type: 'leader' } | ({ type: 'recovered' } & RecoveryReport);
+
+/** Options of `JobRuntime.startAutoML` besides the dataset version and the spec. */
+export interface AutoMLStartOptions {
+  /** Shown to the user; `automl <short id>` by default. */
+  name?: string;
+  experimentId?: string;
+  /** The environment known where the job is queued (the page's app version); the job fills in the rest. */
+  environment?: RunEnvironment;
+}
 
 /** Options of `JobRuntime.enqueueSweep` besides the spec and the name. */
 export interface SweepEnqueueOptions {
@@ -45,6 +60,8 @@ export interface JobRuntimeOptions {
   db?: WorkspaceDb;
   /** Starts a training worker; `createTrainWorker` (a module worker over comlink) by default. */
   createWorker?: TrainWorkerFactory;
+  /** Starts an AutoML worker; `createAutoMLWorker` (a module worker over comlink) by default. */
+  createAutoMLWorker?: AutoMLWorkerFactory;
   /** `navigator.locks` by default; `null` where there are none (this tab then leads alone). */
   locks?: RuntimeLocks | null;
   /** `BroadcastChannel` by default. */
@@ -76,6 +93,7 @@ export class JobRuntime {
   readonly #leaderListeners = new Set<(isLeader: boolean) => void>();
   #queue: JobQueue | undefined;
   #sweeps: SweepRunner | undefined;
+  #automl: AutoMLRunner | undefined;
   #sync: SyncRunner | undefined;
   #watch: Subscription | undefined;
   #recovering: Promise<void> | undefined;
@@ -141,7 +159,29 @@ export class JobRuntime {
     return run;
   }
 
-  /** Queues an interrupted run again; it resumes from its last checkpoint. */
+  /**
+   * Checks an AutoML spec (`parseAutoMLSpec`: every bad field named) and that its target is a column of the dataset
+   * version, and creates a queued AutoML run (a parent of kind `automl` whose base spec is one-click Train's for that
+   * target, with the AutoML seed); the leading tab's AutoML runner starts it on its own worker.
+   */
+  async startAutoML(datasetVersionId: string, spec: AutoMLJobSpec, options: AutoMLStartOptions = {}): Promise<RunRecord> {
+    const version = await getVersion(this.db, datasetVersionId);
+    if (!version) throw new Error(`Dataset version "${datasetVersionId}" does not exist or is not fully imported; choose data for AutoML`);
+    const { automl, base } = checkAutoMLStart(version, spec);
+    const run = await createAutoMLRun(this.db, {
+      spec: base,
+      automl,
+      environment: options.environment ?? { appVersion: 'unknown', libraries: [] },
+      ...(options.name === undefined ? {} : { name: options.name }),
+      ...(options.experimentId === undefined ? {} : { experimentId: options.experimentId }),
+    });
+    this.#wake();
+    return run;
+  }
+
+  /**
+   * Queues an interrupted run again; it resumes from its last checkpoint (an AutoML run starts its search over).
+   */
   async resume(runId: string): Promise<RunRecord> {
     const run = await transitionRun(this.db, runId, 'queued');
     this.#wake();
@@ -160,7 +200,7 @@ export class JobRuntime {
       await Promise.all(trials.map((trialId) => this.cancel(trialId)));
       return;
     }
-    if (this.#queue) return this.#queue.cancel(runId);
+    if (this.#queue) return this.#cancelHere(runId, run);
     if (run?.status === 'interrupted') {
       try {
         await transitionRun(this.db, runId, 'canceled');
@@ -193,6 +233,7 @@ export class JobRuntime {
   async idle(): Promise<void> {
     while (this.#recovering) await this.#recovering;
     await this.#sweeps?.idle();
+    await this.#automl?.idle();
     await this.#queue?.settled();
   }
 
@@ -207,6 +248,9 @@ export class JobRuntime {
     const sweeps = this.#sweeps;
     this.#sweeps = undefined;
     await sweeps?.stop();
+    const automl = this.#automl;
+    this.#automl = undefined;
+    await automl?.stop();
     await this.#sync?.stop();
     this.#sync = undefined;
     const queue = this.#queue;
@@ -243,9 +287,21 @@ export class JobRuntime {
       wake: () => this.#pump(),
       onEvent: this.#options.onEvent,
     });
+    this.#automl = new AutoMLRunner({
+      db: this.db,
+      workspaceId: this.workspaceId,
+      createWorker: this.#options.createAutoMLWorker ?? createAutoMLWorker,
+      locks: this.#locks,
+      cancelGraceMs,
+      autoResume: async () => (await this.settings()).autoResume,
+      recoveryAttempts: this.#options.recoveryAttempts ?? 10,
+      recoveryDelayMs: this.#options.recoveryDelayMs ?? 1000,
+      onEvent: this.#options.onEvent,
+    });
     this.#notifyLeadership();
     this.#options.onEvent?.({ type: 'leader' });
     this.#sweeps.start();
+    this.#automl.start();
     if (this.#options.sync !== false) {
       this.#sync = new SyncRunner({ ...this.#options.sync, db: this.db, workspaceId: this.workspaceId });
       this.#sync.start();
@@ -299,6 +355,14 @@ export class JobRuntime {
 
   #pump(): void {
     this.#queue?.pump().catch((err: unknown) => console.error('Could not start queued runs', err));
+    this.#automl?.wake();
+  }
+
+  /** The leader cancels: an AutoML run through the AutoML runner, any other run through the job queue. */
+  async #cancelHere(runId: string, run?: RunRecord): Promise<void> {
+    const kind = run?.kind ?? (await this.db.runs.get(runId))?.kind;
+    if (kind === 'automl' && this.#automl) return this.#automl.cancel(runId);
+    return this.#queue?.cancel(runId);
   }
 
   /** After a change to the queue or the settings: the leader schedules; another tab tells the leader. */
@@ -311,7 +375,7 @@ export class JobRuntime {
     if (message.type === 'progress') {
       if (!this.#queue) this.#progress.publish(message.runId, message.progress);
     } else if (this.#queue) {
-      if (message.type === 'cancel') this.#queue.cancel(message.runId).catch((err: unknown) => console.error(`Could not cancel run ${message.runId}`, err));
+      if (message.type === 'cancel') this.#cancelHere(message.runId).catch((err: unknown) => console.error(`Could not cancel run ${message.runId}`, err));
       else this.#pump();
     }
   }

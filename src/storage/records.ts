@@ -4,6 +4,7 @@
  * `meta-db.ts` and `workspace-schema.ts`; these interfaces describe what one row holds.
  */
 import type { RngState } from '../core/random/rng';
+import type { AutoMLRunInfo, AutoMLTrialInfo } from '../protocol/automl';
 import type { ChunkData, ColumnProfile, ColumnSchema, ImportFormat, ImportIssue } from '../protocol/dataset';
 import type { ModelCard, ModelFormat, ModelVersionSignature } from '../protocol/model';
 import type { DeploymentStats, ScoredVersionLineage } from '../protocol/scoring';
@@ -127,8 +128,12 @@ export interface RunRecord {
   spec: RunSpec;
   /** Kind `sweep` only: the sweep spec and its state. */
   sweep?: SweepRunInfo;
-  /** Kind `trial` only: its number and parameters in the parent sweep. */
+  /** Kind `trial` only: its number and parameters in the parent sweep (or AutoML run). */
   trial?: TrialRunInfo;
+  /** Kind `automl` only: the AutoML job spec and its state (findings, best trial, the refit model...). */
+  automl?: AutoMLRunInfo;
+  /** Kind `trial` of an AutoML run only: the family, fold scores and timing of the trial. */
+  automlTrial?: AutoMLTrialInfo;
   /** uint32 seed (a copy of the spec's). */
   seed: number;
   /** Dataset read (a copy of the spec's), for "runs of this dataset". */
