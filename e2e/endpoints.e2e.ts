@@ -123,6 +123,27 @@ describe('model endpoints', () => {
       expect(answer.body.predictions?.[0]).toEqual(online.body.predictions?.[0]);
     }
 
+    // A CSV body (header + rows) is the same request as dataframe_split; other media types are refused with 415.
+    const url = new URL('endpoints/iris/invocations', baseUrl).href;
+    const csv = `${COLUMNS.map((c) => `"${c}"`).join(',')}\n${SETOSA.join(',')}\n${VIRGINICA.join(',')}\n`;
+    const typed = await withTimeout(
+      caller.evaluate(
+        async ({ url, csv }) => {
+          const answers = [];
+          for (const [type, body] of [['text/csv', csv], ['application/xml', '<rows/>']]) {
+            const response = await fetch(url, { method: 'POST', headers: { 'Content-Type': type }, body });
+            answers.push({ status: response.status, body: await response.json() });
+          }
+          return answers;
+        },
+        { url, csv },
+      ),
+      60_000,
+      'calling the endpoint with CSV',
+    );
+    expect(typed[0]).toEqual({ status: 200, body: online.body });
+    expect([typed[1].status, typed[1].body.message]).toEqual([415, expect.stringContaining('accepted: application/json, text/plain, text/csv')]);
+
     // Offline: no network involved.
     await context.setOffline(true);
     const offline = await call(caller, 'iris', { instances: [SETOSA] }, 60);

@@ -18,7 +18,7 @@ const job = createScoreJob({
 
 const api: ScoreWorkerApi = {
   // Request bodies arrive as text and answers leave as small JSON-like objects: cloned, nothing to transfer.
-  invoke: (workspaceId, modelVersionId, body) => job.invoke(workspaceId, modelVersionId, body),
+  invoke: (workspaceId, modelVersionId, body, bodyType) => job.invoke(workspaceId, modelVersionId, body, bodyType),
   // Progress goes back through a comlink proxy (a few small messages per chunk); the rows go to storage.
   scoreDataset: (request, onProgress) => job.scoreDataset(request, onProgress),
 };

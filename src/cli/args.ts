@@ -10,7 +10,7 @@ export const USAGE = `Usage:
   benchtop train <spec.json> [--data <file.csv|file.parquet|sample-id>] [options]
   benchtop train --data <file.csv|file.parquet|sample-id> --target <column> [options]
   benchtop sweep <sweep.json> [--data <file.csv|file.parquet|sample-id>] [--out <folder>] [--backend <name>]
-  benchtop score --model <folder|file.onnx> --data <file.csv|file.parquet|sample-id> [--out <preds.csv|preds.jsonl>]
+  benchtop score --model <folder|file.onnx|automl-model.json> --data <file.csv|file.parquet|sample-id> [--out <preds.csv|preds.jsonl>]
   benchtop automl --data <file.csv|sample-id> --target <column> [--budget <seconds> | --trials <n>] [--seed <n>] [--folds <n>] [--metric <name>]
 
 Trains a model headless (TF.js on the cpu or wasm backend, storage in memory) and writes it to a folder.
@@ -170,7 +170,7 @@ function scoreCommand(rest: readonly string[], values: ParsedValues): ScoreComma
   for (const key of ['model', 'data', 'out'] as const) {
     if (values[key] !== undefined && values[key].trim() === '') throw new UsageError(`--${key} is empty`);
   }
-  if (values.model === undefined) throw new UsageError('score needs --model <folder|file.onnx>');
+  if (values.model === undefined) throw new UsageError('score needs --model <folder|file.onnx|automl-model.json>');
   if (values.data === undefined) throw new UsageError('score needs --data <file|sample-id>');
   const backend = checkedBackend(values.backend);
   return { command: 'score', model: values.model, data: values.data, ...(values.out === undefined ? {} : { out: values.out }), ...(backend === undefined ? {} : { backend }) };

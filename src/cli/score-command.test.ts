@@ -86,7 +86,7 @@ describe('benchtop score', () => {
 
   it('refuses bad usage', () => {
     expect(parseCommand(['score', '--model', 'm', '--data', 'd.csv', '--out', 'p.csv'])).toEqual({ command: 'score', model: 'm', data: 'd.csv', out: 'p.csv' });
-    expect(() => parseCommand(['score', '--data', 'd.csv'])).toThrow(new UsageError('score needs --model <folder|file.onnx>'));
+    expect(() => parseCommand(['score', '--data', 'd.csv'])).toThrow(new UsageError('score needs --model <folder|file.onnx|automl-model.json>'));
     expect(() => parseCommand(['score', '--model', 'm'])).toThrow(/score needs --data/);
     expect(() => parseCommand(['score', 'm', '--model', 'm', '--data', 'd'])).toThrow(/no positional arguments/);
     expect(() => parseCommand(['score', '--model', 'm', '--data', 'd', '--epochs', '3'])).toThrow(/--epochs does not apply to score/);

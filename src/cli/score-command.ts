@@ -1,8 +1,9 @@
 /**
- * @file `benchtop score --model <folder|file.onnx> --data <file>`: predictions for every row of a data file, through
- * the lab's own scoring code. The model is a folder as `benchtop train --out` writes it (TF.js `model.json` and
- * weights, `featurizer.json`, `signature.json`), or an ONNX file (an export from the lab carries its featurizer; any
- * other single-input model reads the file's columns, target excepted, as its row of numbers). The data is imported
+ * @file `benchtop score --model <folder|file.onnx|automl-model.json> --data <file>`: predictions for every row of a
+ * data file, through the lab's own scoring code. The model is a folder as `benchtop train --out` writes it (TF.js
+ * `model.json` and weights, `featurizer.json`, `signature.json`), an ONNX file (an export from the lab carries its
+ * featurizer; any other single-input model reads the file's columns, target excepted, as its row of numbers), or an
+ * AutoML model (`automl-model.json`, or a folder holding it: format `tabular`, reading the raw columns). The data is imported
  * by the import job into an in-memory workspace (same parsing and typing as the lab), then scored chunk by chunk by
  * the batch scoring loop (`scoredChunks`).
  *
@@ -16,7 +17,9 @@ import { predictionChunks, predictionColumns, predictionRecords, roundFloat32 } 
 import { initBackend } from '../engines/tfjs/backend-setup';
 import { modelInputColumns, scoredChunks } from '../jobs/batch-score';
 import { openScoringModel, type ModelFiles } from '../jobs/scoring-model';
+import { AUTOML_MODEL_FILE } from '../protocol/automl';
 import type { ChunkData } from '../protocol/dataset';
+import type { ModelFormat } from '../protocol/model';
 import { getWorkspaceDb } from '../storage/connections';
 import { importDataset } from '../storage/dataset-import';
 import { getVersion } from '../storage/datasets';
@@ -24,32 +27,46 @@ import type { DatasetVersionRecord } from '../storage/records';
 import { createWorkspace, deleteWorkspace } from '../storage/workspaces';
 import type { ScoreCommand } from './args';
 import { resolveDataSource } from './data-source';
+import { decodePng } from './png-decoder';
 import { EXIT, nodeWasmPaths, type CliIo } from './train-command';
 
 /** Largest model folder or file read, in bytes. */
 export const MAX_MODEL_BYTES = 2 * 1024 ** 3;
 
-/** Reads `--model`: a folder (TF.js layers model, or one `.onnx` file with optional featurizer/signature JSON) or an `.onnx` file. */
+/**
+ * Reads `--model`: a folder (TF.js layers model, one `.onnx` file with optional featurizer/signature JSON, or an
+ * AutoML `automl-model.json`), an `.onnx` file, or an AutoML model's `.json` file.
+ */
 export async function readModelPath(path: string): Promise<ModelFiles> {
   const info = await stat(path).catch(() => undefined);
-  if (!info) throw new Error(`Model "${path}" does not exist; give a folder written by "benchtop train --out" or an .onnx file`);
+  if (!info) throw new Error(`Model "${path}" does not exist; give a folder written by "benchtop train --out", an .onnx file or an AutoML ${AUTOML_MODEL_FILE}`);
   const files = new Map<string, ArrayBuffer>();
-  const add = async (file: string) => {
+  const add = async (file: string, as = basename(file)) => {
     const bytes = await readFile(file);
-    files.set(basename(file), bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
+    files.set(as, bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
   };
   if (info.isFile()) {
-    if (extname(path).toLowerCase() !== '.onnx') throw new Error(`Model file "${path}" is not an .onnx file; for a TF.js model give its folder (with model.json)`);
+    const ext = extname(path).toLowerCase();
+    if (ext !== '.onnx' && ext !== '.json') throw new Error(`Model file "${path}" is not an .onnx file or an AutoML model (.json); for a TF.js model give its folder (with model.json)`);
     if (info.size > MAX_MODEL_BYTES) throw new Error(`Model file "${path}" is ${info.size} bytes; at most ${MAX_MODEL_BYTES} are read`);
-    await add(path);
-    return { format: 'onnx', files };
+    if (ext === '.onnx') {
+      await add(path);
+      return { format: 'onnx', files };
+    }
+    // Any name will do (a downloaded artifact may be renamed): the content says whether it is an AutoML model.
+    await add(path, AUTOML_MODEL_FILE);
+    if (!isAutoMLModelJson(files.get(AUTOML_MODEL_FILE) as ArrayBuffer)) {
+      throw new Error(`Model file "${path}" is not an AutoML model (no "format": "benchtop-tabular"); for a TF.js model give its folder (with model.json)`);
+    }
+    return { format: 'tabular', files };
   }
   const names = (await readdir(path, { withFileTypes: true })).filter((e) => e.isFile()).map((e) => e.name);
   const onnx = names.filter((n) => n.toLowerCase().endsWith('.onnx'));
-  const format = names.includes('model.json') ? 'tfjs' : onnx.length === 1 ? 'onnx' : undefined;
-  if (!format) throw new Error(`Folder "${path}" holds no model: expected model.json (TF.js, as "benchtop train --out" writes it) or one .onnx file`);
+  const format: ModelFormat | undefined = names.includes('model.json') ? 'tfjs' : onnx.length === 1 ? 'onnx' : names.includes(AUTOML_MODEL_FILE) ? 'tabular' : undefined;
+  if (!format) throw new Error(`Folder "${path}" holds no model: expected model.json (TF.js, as "benchtop train --out" writes it), one .onnx file, or an AutoML ${AUTOML_MODEL_FILE}`);
   let total = 0;
   for (const name of names) {
+    if (format === 'tabular' && name !== AUTOML_MODEL_FILE) continue;
     if (format === 'onnx' && name !== onnx[0] && !['featurizer.json', 'signature.json'].includes(name)) continue;
     if (format === 'tfjs' && !(name.endsWith('.json') || name.endsWith('.bin'))) continue;
     total += (await stat(join(path, name))).size;
@@ -57,6 +74,16 @@ export async function readModelPath(path: string): Promise<ModelFiles> {
     await add(join(path, name));
   }
   return { format, files };
+}
+
+/** True when the bytes are JSON of an AutoML model file (`"format": "benchtop-tabular"`). */
+function isAutoMLModelJson(bytes: ArrayBuffer): boolean {
+  try {
+    const json: unknown = JSON.parse(new TextDecoder().decode(bytes));
+    return typeof json === 'object' && json !== null && (json as { format?: unknown }).format === 'benchtop-tabular';
+  } catch {
+    return false;
+  }
 }
 
 /** A CSV cell: quoted when it holds a comma, quote or line break. */
@@ -94,7 +121,8 @@ export async function runScoreCommand(command: ScoreCommand, io: CliIo): Promise
   const csv = out !== undefined && extname(out).toLowerCase() === '.csv';
   const handle = out === undefined ? undefined : await open(out, 'w');
   try {
-    say(`Model ${modelPath}: ${files.format === 'onnx' ? 'ONNX' : 'TF.js'}, ${model.input.kind === 'table' ? `columns ${model.input.columns.map((c) => c.name).join(', ')}` : `rows of ${model.input.width} numbers`} (${model.runtime})`);
+    const formatName = files.format === 'onnx' ? 'ONNX' : files.format === 'tabular' ? 'AutoML tabular' : 'TF.js';
+    say(`Model ${modelPath}: ${formatName}, ${model.input.kind === 'tensor' ? `rows of ${model.input.width} numbers` : `columns ${model.input.columns.map((c) => c.name).join(', ')}`} (${model.runtime})`);
     say(`Importing ${source.path}`);
     const imported = await importDataset({ workspaceId: workspace.id, source: { kind: 'file', file: source.file }, datasetName: source.datasetName }, () => undefined, io.signal ? { signal: io.signal } : {});
     const version = (await getVersion(db, imported.versionId)) as DatasetVersionRecord;
@@ -102,7 +130,7 @@ export async function runScoreCommand(command: ScoreCommand, io: CliIo): Promise
     const columns = predictionColumns(model.output, []);
     if (csv) await handle?.write(`${columns.map((c) => csvCell(c.name)).join(',')}\n`);
     let row = 0;
-    for await (const chunk of scoredChunks(db, model, version, inputs, io.signal ? { signal: io.signal } : {})) {
+    for await (const chunk of scoredChunks(db, model, version, inputs, { decodeImage: decodePng, ...(io.signal ? { signal: io.signal } : {}) })) {
       if (csv) {
         await handle?.write(csvLines(predictionChunks(chunk.outputs, chunk.rows, model.output), chunk.rows));
         row += chunk.rows;

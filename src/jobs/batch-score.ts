@@ -17,7 +17,7 @@ import type { DatasetVersionRecord } from '../storage/records';
 import { beginStagedVersion, withImportLock } from '../storage/staged-version';
 import type { WorkspaceDb } from '../storage/workspace-schema';
 import type { ScoringModel } from './scoring-model';
-import { featurizeColumns } from './scoring-features';
+import { predictTable } from './scoring-features';
 
 /** Rows featurized and predicted at a time, by default. */
 export const DEFAULT_BATCH_ROWS = 4096;
@@ -32,12 +32,15 @@ export interface BatchScoreOptions {
 /** How each model input is read from the dataset: its column index there. Throws naming a missing or mistyped column. */
 export function modelInputColumns(model: ScoringModel, version: DatasetVersionRecord): number[] {
   const names = version.columns.map((c) => c.name);
-  if (model.input.kind === 'table') {
+  if (model.input.kind !== 'tensor') {
     return model.input.columns.map((input) => {
       const index = names.indexOf(input.name);
       if (index < 0) throw new Error(`The dataset has no column "${input.name}", which the model reads; its columns are ${names.map((n) => `"${n}"`).join(', ')}`);
       const have = valuesKindOf(version.columns[index].type);
-      if (have !== valuesKindOf(input.type)) throw new Error(`Column "${input.name}" is ${version.columns[index].type} in the dataset; the model reads ${input.type}`);
+      const want = valuesKindOf(input.type);
+      // A tabular model reads category and text cells alike (as strings): a small file may type a column either way.
+      const alike = model.input.kind === 'columns' && [have, want].every((k) => k === 'categorical' || k === 'text');
+      if (have !== want && !alike) throw new Error(`Column "${input.name}" is ${version.columns[index].type} in the dataset; the model reads ${input.type}`);
       return index;
     });
   }
@@ -154,7 +157,7 @@ export interface ScoredChunk {
 /**
  * The chunks of `source` with the model's outputs, in order: the model's input columns (`inputs`, from
  * {@link modelInputColumns}) materialized per chunk (type overrides applied), featurized and predicted `batchRows`
- * at a time. Progress after each batch; the signal is checked between batches.
+ * at a time (a tabular model featurizes them itself). Progress after each batch; the signal is checked between batches.
  */
 export async function* scoredChunks(db: WorkspaceDb, model: ScoringModel, source: DatasetVersionRecord, inputs: readonly number[], options: BatchScoreOptions & { batchRows?: number } = {}): AsyncGenerator<ScoredChunk> {
   const { signal, onProgress } = options;
@@ -173,14 +176,14 @@ export async function* scoredChunks(db: WorkspaceDb, model: ScoringModel, source
       signal?.throwIfAborted();
       const size = Math.min(batchRows, rows - start);
       const slice = values.map((v) => sliceRows(v, start, size));
-      let x: Float32Array;
-      if (model.input.kind === 'table') {
-        const byName = new Map(model.input.columns.map((c, i) => [c.name, slice[i]] as const));
-        x = await featurizeColumns(model.input.pipeline, byName, size, options.decodeImage);
+      let predicted: Float32Array;
+      if (model.input.kind === 'tensor') {
+        predicted = await model.predict(numericRows(slice, size), size);
       } else {
-        x = numericRows(slice, size);
+        const byName = new Map(model.input.columns.map((c, i) => [c.name, slice[i]] as const));
+        predicted = await predictTable(model, byName, size, options.decodeImage);
       }
-      outputs.set(await model.predict(x, size), start * model.output.width);
+      outputs.set(predicted, start * model.output.width);
       onProgress?.({ status: 'scoring', rowsDone: done + start + size, rows: source.rows });
     }
     done += rows;

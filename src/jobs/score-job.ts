@@ -7,6 +7,7 @@ import type { ImageDecoder } from '../core/features/image';
 import { predictionRecords } from '../core/scoring/prediction-output';
 import { tableInputs, tensorRows } from '../core/scoring/scoring-columns';
 import { ScoringError, scoringErrorAnswer } from '../core/scoring/scoring-error';
+import { parseScoringCsv } from '../core/scoring/scoring-csv';
 import { parseScoringBody } from '../core/scoring/scoring-request';
 import type { OrtSetup } from '../engines/onnx/session';
 import type { WasmPaths } from '../engines/tfjs/backend-setup';
@@ -14,7 +15,7 @@ import type { BatchScoreRequest, InvocationResult, ScoreWorkerApi } from '../pro
 import { getWorkspaceDb } from '../storage/connections';
 import { scoreDatasetVersion } from './batch-score';
 import { featurizeColumns } from './scoring-features';
-import { openScoringModel, readRegisteredModel, type ScoringModel } from './scoring-model';
+import { openScoringModel, readRegisteredModel, type ModelFiles, type ScoringModel } from './scoring-model';
 
 /** What the score job needs from its host. */
 export interface ScoreJobOptions {
@@ -61,8 +62,22 @@ export function createScoreJob(options: ScoreJobOptions = {}): ScoreJob {
     await Promise.all(loaded.map((p) => p.then((m) => m.dispose()).catch(() => undefined)));
   }
 
+  /** Opens a model's files, starting TF.js on `backendName` first unless the model is tabular (it needs no TF.js). */
+  async function open(files: ModelFiles, backendName: 'cpu' | 'wasm'): Promise<ScoringModel> {
+    if (files.format !== 'tabular') await useBackend(backendName);
+    return openScoringModel(files, options.ort ? { ort: options.ort } : {});
+  }
+
+  /**
+   * A cached model, or loaded. TF.js is started (on the invocation backend) before a model that needs it is loaded,
+   * never while one is loading: a backend switch empties the cache, so a cached TF.js model's backend is current.
+   */
   async function load(workspaceId: string, versionId: string): Promise<ScoringModel> {
     const key = `${workspaceId}:${versionId}`;
+    if (!cache.has(key)) {
+      const version = await getWorkspaceDb(workspaceId).modelVersions.get(versionId);
+      if (version?.format !== 'tabular') await useBackend(options.invokeBackend ?? 'cpu');
+    }
     let model = cache.get(key);
     if (model) {
       cache.delete(key); // re-inserted below: most recently used last
@@ -81,34 +96,39 @@ export function createScoreJob(options: ScoreJobOptions = {}): ScoreJob {
   }
 
   return {
-    async invoke(workspaceId, modelVersionId, body): Promise<InvocationResult> {
+    async invoke(workspaceId, modelVersionId, body, bodyType = 'json'): Promise<InvocationResult> {
       const started = performance.now();
       try {
-        const raw = parseScoringBody(body);
-        await useBackend(options.invokeBackend ?? 'cpu');
+        const raw = bodyType === 'csv' ? parseScoringCsv(body) : parseScoringBody(body);
         let model: ScoringModel;
         try {
           model = await load(workspaceId, modelVersionId);
         } catch (err) {
           throw new ScoringError('INTERNAL_ERROR', `The model version could not be loaded: ${err instanceof Error ? err.message : String(err)}`);
         }
-        let x: Float32Array;
+        let values: Float32Array;
         let rows: number;
-        if (model.input.kind === 'table') {
+        if (model.input.kind === 'columns') {
+          // A tabular model: the columns checked against its signature, then read by the model (its featurizer inside).
           const table = tableInputs(raw, model.input.columns, { ignored: model.input.ignored });
           rows = table.rows;
+          values = model.input.predict(table.columns, rows);
+        } else if (model.input.kind === 'table') {
+          const table = tableInputs(raw, model.input.columns, { ignored: model.input.ignored });
+          rows = table.rows;
+          let x: Float32Array;
           try {
             x = await featurizeColumns(model.input.pipeline, table.columns, rows, options.decodeImage);
           } catch (err) {
             // The values passed their type checks; what the featurizer still refuses (an undecodable image) is the caller's input.
             throw new ScoringError('BAD_REQUEST', err instanceof Error ? err.message : String(err));
           }
+          values = await model.predict(x, rows);
         } else {
           const tensor = tensorRows(raw, model.input);
           rows = tensor.rows;
-          x = tensor.values;
+          values = await model.predict(tensor.values, rows);
         }
-        const values = await model.predict(x, rows);
         return { status: 200, body: { predictions: predictionRecords(values, rows, model.output) }, rows, ms: performance.now() - started };
       } catch (err) {
         return { ...scoringErrorAnswer(err), rows: 0, ms: performance.now() - started };
@@ -117,9 +137,8 @@ export function createScoreJob(options: ScoreJobOptions = {}): ScoreJob {
 
     async scoreDataset(request: BatchScoreRequest, onProgress) {
       onProgress({ status: 'loading', message: 'Loading the model' });
-      await useBackend(options.batchBackend ?? (options.wasmPaths === undefined ? 'cpu' : 'wasm'));
       const db = getWorkspaceDb(request.workspaceId);
-      const model = await openScoringModel(await readRegisteredModel(db, request.modelVersionId), options.ort ? { ort: options.ort } : {});
+      const model = await open(await readRegisteredModel(db, request.modelVersionId), options.batchBackend ?? (options.wasmPaths === undefined ? 'cpu' : 'wasm'));
       try {
         return await scoreDatasetVersion(db, model, request, { onProgress, ...(options.decodeImage ? { decodeImage: options.decodeImage } : {}) });
       } finally {

@@ -4,17 +4,21 @@
  * what its outputs mean. One shape for both runtimes, so an endpoint and a batch job never care which it is.
  *
  * A model with a featurizer (every model trained here, and ONNX files exported from here, which carry it as
- * metadata) takes table columns; any other model takes rows of numbers for its single 2-D input ("tensor" mode).
+ * metadata) takes table columns; any other model takes rows of numbers for its single 2-D input ("tensor" mode). A
+ * `tabular` model (an AutoML job's `automl-model.json`) featurizes raw columns itself ("columns" mode).
  */
 import type { ScoringColumnSpec } from '../core/scoring/scoring-columns';
 import { checkOutputWidth, type ScoringOutput } from '../core/scoring/prediction-output';
 import { FeaturePipeline } from '../core/features/pipeline';
+import type { ColumnValues } from '../core/table/column-values';
+import { AUTOML_MODEL_FILE } from '../protocol/automl';
 import type { ModelFormat, ModelVersionSignature } from '../protocol/model';
 import type { ColumnType } from '../protocol/dataset';
 import type { OrtSetup } from '../engines/onnx/session';
-import { signatureFromRunArtifact } from '../storage/model-signature';
+import { signatureFromAutoMLModel, signatureFromRunArtifact } from '../storage/model-signature';
 import { getModelFiles } from '../storage/model-versions';
 import type { WorkspaceDb } from '../storage/workspace-schema';
+import { rawValues } from './automl-data';
 import type { FeaturizerArtifact } from './model-artifacts';
 
 /** A model's files in memory. */
@@ -32,6 +36,11 @@ export interface ModelFiles {
 export type ScoringInput =
   /** Raw columns through the saved featurizer. `ignored`: the target column, which a caller may send along. */
   | { kind: 'table'; columns: ScoringColumnSpec[]; pipeline: FeaturePipeline; ignored: string[] }
+  /**
+   * Raw columns read by the model itself (a `tabular` model: its featurizer is part of the model). `predict` gives
+   * the raw outputs (rows × `output.width`) of `rows` rows of these columns.
+   */
+  | { kind: 'columns'; columns: ScoringColumnSpec[]; ignored: string[]; predict(columns: ReadonlyMap<string, ColumnValues>, rows: number): Float32Array }
   /** Rows of `width` numbers (-1: any width) for the single input `name`. */
   | { kind: 'tensor'; name: string; width: number };
 
@@ -42,7 +51,7 @@ export interface ScoringModel {
   output: ScoringOutput;
   /** `TF.js (cpu)`, `ONNX Runtime (wasm)`. */
   runtime: string;
-  /** Raw outputs (rows × `output.width`) for row-major inputs of the model's width. */
+  /** Raw outputs (rows × `output.width`) for row-major inputs of the model's width (not for "columns" mode). */
   predict(x: Float32Array, rows: number): Promise<Float32Array>;
   dispose(): Promise<void>;
 }
@@ -75,7 +84,7 @@ function jsonFile(files: ReadonlyMap<string, ArrayBuffer>, name: string): unknow
 }
 
 /** A table signature (columns with column types, no tensor shapes) with a featurizer gives table mode. */
-function tableInput(signature: ModelVersionSignature, featurizer: FeaturizerArtifact | undefined): ScoringInput | undefined {
+function tableInput(signature: ModelVersionSignature, featurizer: FeaturizerArtifact | undefined): Extract<ScoringInput, { kind: 'table' }> | undefined {
   if (!featurizer || signature.inputs.length === 0 || signature.inputs.some((i) => i.shape !== undefined || !COLUMN_TYPES.includes(i.type))) return undefined;
   const pipeline = FeaturePipeline.fromJSON(featurizer.pipeline);
   const columns = signature.inputs.map((i) => ({ name: i.name, type: i.type as ColumnType }));
@@ -96,7 +105,14 @@ function outputOf(signature: ModelVersionSignature, featurizer: FeaturizerArtifa
 
 /** Loads a model from its files. Throws an Error naming the missing or bad file. */
 export async function openScoringModel(model: ModelFiles, options: ScoringModelOptions = {}): Promise<ScoringModel> {
-  return model.format === 'onnx' ? openOnnx(model, options) : openTfjs(model);
+  switch (model.format) {
+    case 'onnx':
+      return openOnnx(model, options);
+    case 'tabular':
+      return openTabular(model);
+    default:
+      return openTfjs(model);
+  }
 }
 
 function featurizerOf(model: ModelFiles): FeaturizerArtifact | undefined {
@@ -160,7 +176,7 @@ async function openOnnx(model: ModelFiles, options: ScoringModelOptions): Promis
     const declaredWidth = tensor?.shape?.[1];
     const width = typeof declaredWidth === 'number' ? declaredWidth : -1;
     signature ??= { inputs: session.inputs.map((i) => ({ name: i.name, type: i.type, shape: (i.shape ?? []).map((d) => (typeof d === 'number' ? d : -1)) })), outputs: session.outputs.map((o) => ({ name: o.name, kind: 'tensor', shape: (o.shape ?? []).map((d) => (typeof d === 'number' ? d : -1)) })) };
-    const input: ScoringInput = tableInput(signature, featurizer) ?? { kind: 'tensor', name: tensor?.name ?? 'input', width };
+    const input: Exclude<ScoringInput, { kind: 'columns' }> = tableInput(signature, featurizer) ?? { kind: 'tensor', name: tensor?.name ?? 'input', width };
     if (session.inputs.length !== 1) throw new Error(`Only ONNX models with one input can be scored here; this one has ${session.inputs.length}: ${session.inputs.map((i) => JSON.stringify(i.name)).join(', ')}`);
     const inputWidth = input.kind === 'table' ? input.pipeline.featureCount : input.width;
     const declared = session.outputs[0]?.shape;
@@ -184,6 +200,50 @@ async function openOnnx(model: ModelFiles, options: ScoringModelOptions): Promis
     await session.release();
     throw err;
   }
+}
+
+/** Column types a tabular model may read (AutoML leaves image columns out). */
+const TABULAR_COLUMN_TYPES: readonly string[] = COLUMN_TYPES.filter((t) => t !== 'image');
+
+/** An AutoML job's refit model: raw columns → its own featurizer → its member models (averaged by weight). */
+async function openTabular(model: ModelFiles): Promise<ScoringModel> {
+  const file = jsonFile(model.files, AUTOML_MODEL_FILE);
+  const { loadAutoMLModel } = await import('../core/automl/final-model');
+  const fromFile = signatureFromAutoMLModel(file);
+  const signature = model.signature ?? fromFile;
+  const loaded = loadAutoMLModel(file);
+  const columns = fromFile.inputs.map((i) => ({ name: i.name, type: i.type as ColumnType }));
+  const odd = columns.find((c) => !TABULAR_COLUMN_TYPES.includes(c.type));
+  if (odd) throw new Error(`The model's input column ${JSON.stringify(odd.name)} has type "${odd.type}"; a tabular model reads ${TABULAR_COLUMN_TYPES.join(', ')} columns`);
+  const classification = loaded.task !== 'regression';
+  const width = loaded.width;
+  const output: ScoringOutput = classification ? { kind: 'probabilities', classes: [...loaded.classes], width } : { kind: 'value', width };
+  checkOutputWidth(output, width);
+  // A caller may send a whole dataset row: the target, and the columns the AutoML guardrails dropped (IDs, constants).
+  const ignored = [...(fromFile.target ? [fromFile.target.name] : []), ...loaded.actions.flatMap((a) => (a.kind === 'drop' ? [a.column] : []))];
+  return {
+    signature,
+    input: {
+      kind: 'columns',
+      columns,
+      ignored,
+      predict(values, rows) {
+        const raw = columns.map((c) => {
+          const column = values.get(c.name);
+          if (!column) throw new Error(`Column "${c.name}" is missing; the model reads it`);
+          // The same cells the AutoML job trained on (src/jobs/automl-data.ts): no skew between training and scoring.
+          return { name: c.name, values: rawValues(column, c.type === 'datetime') };
+        });
+        const predicted = loaded.predict(raw, rows);
+        if (predicted.length !== rows * width) throw new Error(`The model gave ${predicted.length} values for ${rows} rows; expected ${width} per row`);
+        return Float32Array.from(predicted);
+      },
+    },
+    output,
+    runtime: 'Benchtop tabular (TypeScript)',
+    predict: () => Promise.reject(new Error('A tabular model reads table columns, not feature rows')),
+    dispose: () => Promise.resolve(),
+  };
 }
 
 function parseMetadata<T>(metadata: Record<string, string>, key: string): T | undefined {

@@ -4,8 +4,12 @@
  */
 import type { TrainTask } from './train';
 
-/** How a model version's files are laid out: TF.js layers format (`model.json` + weights) or one `.onnx` file. */
-export type ModelFormat = 'tfjs' | 'onnx';
+/**
+ * How a model version's files are laid out: TF.js layers format (`model.json` + weights), one `.onnx` file, or
+ * `tabular`: one `automl-model.json` (an AutoML job's refit model: featurizer and tabular engine models, see
+ * `AutoMLModelFile` in `automl.ts`), which reads raw table columns.
+ */
+export type ModelFormat = 'tfjs' | 'onnx' | 'tabular';
 
 /** One input a caller passes: a table column (its `ColumnType`) or, for a raw ONNX model, a tensor (its dtype and shape). */
 export interface ModelSignatureInput {

@@ -106,13 +106,17 @@ export interface BatchScoreResult {
   ms: number;
 }
 
+/** How a request body is read: JSON (MLflow's four shapes) or CSV with a header row (`Content-Type: text/csv`). */
+export type ScoringBodyType = 'json' | 'csv';
+
 /** The scoring worker (`workers/score.worker.ts`). */
 export interface ScoreWorkerApi {
   /**
-   * Scores an MLflow scoring request body (JSON text) with a model version. Bad input is an answer (status 400 naming
-   * the column), never a rejection; a model that cannot be loaded or run answers 500.
+   * Scores an MLflow scoring request body (JSON text, or CSV text when `bodyType` is `csv`) with a model version. Bad
+   * input is an answer (status 400 naming the column), never a rejection; a model that cannot be loaded or run
+   * answers 500.
    */
-  invoke(workspaceId: string, modelVersionId: string, body: string): Promise<InvocationResult>;
+  invoke(workspaceId: string, modelVersionId: string, body: string, bodyType?: ScoringBodyType): Promise<InvocationResult>;
   /** Scores a dataset version in batches and writes a new dataset version (inputs and predictions). */
   scoreDataset(request: BatchScoreRequest, onProgress: (progress: BatchScoreProgress) => void): Promise<BatchScoreResult>;
 }
@@ -126,6 +130,8 @@ export interface EndpointRelayRequest {
   endpoint: string;
   /** The request body, as text. */
   body: string;
+  /** How to read it (from its `Content-Type`); JSON when absent. */
+  bodyType?: ScoringBodyType;
 }
 
 /** What a tab answers on the port: at once `accepted` (it relays endpoints), then one `response`. */

@@ -71,6 +71,47 @@ describe('answerInvocation', () => {
   });
 });
 
+describe('CSV bodies', () => {
+  /** A scorer noting the version and body type of each call. */
+  function typedScorer(seen: [string, string | undefined][]): InvocationScorer {
+    return {
+      async invoke(_ws, versionId, _body, bodyType): Promise<InvocationResult> {
+        seen.push([versionId, bodyType]);
+        return { status: 200, body: { predictions: [{ prediction: versionId }] }, rows: 1, ms: 1 };
+      },
+    };
+  }
+
+  it('pass their body type through the relay to the scorer, for the answer and for mirrored copies', async () => {
+    await splitEndpoint(100);
+    const relayed: [string, string | undefined][] = [];
+    const channel = new MessageChannel();
+    const answered = new Promise<EndpointRelayReply>((resolve) => {
+      channel.port1.onmessage = (event: MessageEvent) => {
+        if ((event.data as EndpointRelayReply).type === 'response') resolve(event.data as EndpointRelayReply);
+      };
+    });
+    const request = { type: 'benchtop-endpoint-invocation' as const, id: 'c', endpoint: 'iris', body: 'x\n1\n', bodyType: 'csv' as const };
+    expect(isRelayRequest(request)).toBe(true);
+    expect(isRelayRequest({ ...request, bodyType: 'xml' })).toBe(false);
+    await relayOne(request, channel.port2, workspaceId, typedScorer(relayed));
+    expect(await answered).toMatchObject({ status: 200 });
+    channel.port1.close();
+    expect(relayed[0]).toEqual([v1, 'csv']);
+    // Request 1 (slot 37) goes to v1 and v2 mirrors it: both get the body type. Request 2 (slot 74) goes to v2; without
+    // a body type, a body is JSON.
+    const csv: [string, string | undefined][] = [];
+    await (await answerInvocation(workspaceId, 'iris', 'x\n1\n', typedScorer(csv), 'csv')).recorded;
+    expect(csv).toEqual([
+      [v1, 'csv'],
+      [v2, 'csv'],
+    ]);
+    const json: [string, string | undefined][] = [];
+    await (await answerInvocation(workspaceId, 'iris', '{}', typedScorer(json))).recorded;
+    expect(json).toEqual([[v2, 'json']]);
+  });
+});
+
 describe('relayOne', () => {
   async function relay(endpoint: string, ws: string | undefined): Promise<EndpointRelayReply[]> {
     const channel = new MessageChannel();

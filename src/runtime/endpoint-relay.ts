@@ -6,7 +6,7 @@
  * the outcome to the deployment's counters. Mirrored deployments score a shadow copy after the answer is sent.
  */
 import { scoringErrorAnswer } from '../core/scoring/scoring-error';
-import type { EndpointRelayReply, EndpointRelayRequest, PredictionsBody, ScoringErrorBody } from '../protocol/scoring';
+import type { EndpointRelayReply, EndpointRelayRequest, PredictionsBody, ScoringBodyType, ScoringErrorBody } from '../protocol/scoring';
 import { getWorkspaceDb } from '../storage/connections';
 import { getEndpointByName, recordInvocations, routeInvocation } from '../storage/endpoints';
 import { getScoreClient, type InvocationScorer } from './score-client';
@@ -24,8 +24,11 @@ export interface InvocationAnswer {
 
 const warn = (err: unknown) => console.warn('Could not record an endpoint request', err);
 
-/** Routes `body` to a deployment of endpoint `endpointName` in workspace `workspaceId`, scores it, and counts it. */
-export async function answerInvocation(workspaceId: string, endpointName: string, body: string, scorer: InvocationScorer): Promise<InvocationAnswer> {
+/**
+ * Routes `body` (JSON, or CSV when `bodyType` says so) to a deployment of endpoint `endpointName` in workspace
+ * `workspaceId`, scores it, and counts it.
+ */
+export async function answerInvocation(workspaceId: string, endpointName: string, body: string, scorer: InvocationScorer, bodyType: ScoringBodyType = 'json'): Promise<InvocationAnswer> {
   const db = getWorkspaceDb(workspaceId);
   const started = performance.now();
   let route;
@@ -34,14 +37,14 @@ export async function answerInvocation(workspaceId: string, endpointName: string
   } catch (err) {
     return { ...scoringErrorAnswer(err), ms: performance.now() - started, recorded: Promise.resolve() };
   }
-  const result = await scorer.invoke(workspaceId, route.primary.modelVersionId, body);
+  const result = await scorer.invoke(workspaceId, route.primary.modelVersionId, body, bodyType);
   const ms = performance.now() - started;
   const answered = recordInvocations(db, [{ deploymentId: route.primary.deploymentId, outcome: { ms, ok: result.status < 400, mirror: false, at: Date.now() } }]);
   // Shadow copies run after the answer, one at a time: their cost never delays it; their answers are counted, then dropped.
   const recorded = answered.then(async () => {
     for (const mirror of route.mirrors) {
       const shadowStarted = performance.now();
-      const shadow = await scorer.invoke(workspaceId, mirror.modelVersionId, body);
+      const shadow = await scorer.invoke(workspaceId, mirror.modelVersionId, body, bodyType);
       await recordInvocations(db, [{ deploymentId: mirror.deploymentId, outcome: { ms: performance.now() - shadowStarted, ok: shadow.status < 400, mirror: true, at: Date.now() } }]);
     }
   });
@@ -52,7 +55,7 @@ export async function answerInvocation(workspaceId: string, endpointName: string
 export function isRelayRequest(data: unknown): data is EndpointRelayRequest {
   if (typeof data !== 'object' || data === null) return false;
   const d = data as Partial<EndpointRelayRequest>;
-  return d.type === 'benchtop-endpoint-invocation' && typeof d.id === 'string' && typeof d.endpoint === 'string' && typeof d.body === 'string';
+  return d.type === 'benchtop-endpoint-invocation' && typeof d.id === 'string' && typeof d.endpoint === 'string' && typeof d.body === 'string' && (d.bodyType === undefined || d.bodyType === 'json' || d.bodyType === 'csv');
 }
 
 /** Answers one relayed request on `port`: `accepted` or `not-found` at once, then the `response`. */
@@ -64,7 +67,7 @@ export async function relayOne(request: EndpointRelayRequest, port: MessagePort,
       return;
     }
     reply({ type: 'accepted', id: request.id });
-    const answer = await answerInvocation(workspaceId, request.endpoint, request.body, scorer);
+    const answer = await answerInvocation(workspaceId, request.endpoint, request.body, scorer, request.bodyType ?? 'json');
     reply({ type: 'response', id: request.id, status: answer.status, body: answer.body });
   } catch (err) {
     reply({ type: 'response', id: request.id, ...scoringErrorAnswer(err) });

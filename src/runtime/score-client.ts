@@ -6,14 +6,14 @@
  * the staged version it leaves is swept by storage as an interrupted import's is.
  */
 import { proxy, releaseProxy, wrap, type Remote } from 'comlink';
-import type { BatchScoreProgress, BatchScoreRequest, BatchScoreResult, InvocationResult, ScoreWorkerApi } from '../protocol/scoring';
+import type { BatchScoreProgress, BatchScoreRequest, BatchScoreResult, InvocationResult, ScoringBodyType, ScoreWorkerApi } from '../protocol/scoring';
 
 /** Longest an invocation may take, loading the model included (the first call also starts TF.js). */
 export const DEFAULT_INVOKE_DEADLINE_MS = 25_000;
 
 /** Scores invocation bodies: what the endpoint relay needs (tests pass their own). */
 export interface InvocationScorer {
-  invoke(workspaceId: string, modelVersionId: string, body: string): Promise<InvocationResult>;
+  invoke(workspaceId: string, modelVersionId: string, body: string, bodyType?: ScoringBodyType): Promise<InvocationResult>;
 }
 
 interface LiveWorker {
@@ -64,7 +64,7 @@ export class ScoreClient implements InvocationScorer {
   }
 
   /** Scores one request body; never rejects: a deadline answers 504, a dead worker 500. */
-  async invoke(workspaceId: string, modelVersionId: string, body: string, deadlineMs = this.#deadlineMs): Promise<InvocationResult> {
+  async invoke(workspaceId: string, modelVersionId: string, body: string, bodyType: ScoringBodyType = 'json', deadlineMs = this.#deadlineMs): Promise<InvocationResult> {
     const live = this.#start();
     const started = performance.now();
     let timer: ReturnType<typeof setTimeout> | undefined;
@@ -75,7 +75,7 @@ export class ScoreClient implements InvocationScorer {
       }, deadlineMs);
     });
     try {
-      return await Promise.race([live.remote.invoke(workspaceId, modelVersionId, body), deadline, live.lost]);
+      return await Promise.race([live.remote.invoke(workspaceId, modelVersionId, body, bodyType), deadline, live.lost]);
     } catch (err) {
       return { status: 500, body: { error_code: 'INTERNAL_ERROR', message: err instanceof Error ? err.message : String(err) }, rows: 0, ms: performance.now() - started };
     } finally {

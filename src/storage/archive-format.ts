@@ -160,7 +160,7 @@ const RECORD_SCHEMAS: Readonly<Record<string, v.GenericSchema>> = Object.freeze(
     id,
     modelId: id,
     version: v.pipe(count, v.minValue(1)),
-    format: v.picklist(['tfjs', 'onnx']),
+    format: v.picklist(['tfjs', 'onnx', 'tabular']),
     source: v.looseObject({ kind: v.picklist(['run', 'files']) }),
     signature: v.looseObject({ inputs: v.array(v.looseObject({ name: v.string(), type: v.string() })), outputs: v.array(v.looseObject({ name: v.string(), kind: v.string() })) }),
     files: v.array(v.looseObject({ name: v.string(), mediaType: v.string(), size: count, sha256: v.string() })),

@@ -1,14 +1,15 @@
 /**
- * @file Registering a model version: from a completed train or trial run, or from uploaded files (an ONNX model, a
- * TF.js folder). The files are COPIED into `modelFiles`, not referenced: deleting the run (which deletes its
+ * @file Registering a model version: from a completed train or trial run, from an AutoML run (its refit model,
+ * `automl-model.json`, format `tabular`), or from uploaded files (an ONNX model, a TF.js folder). The files are COPIED into `modelFiles`, not referenced: deleting the run (which deletes its
  * artifacts) leaves the registered version whole. The model is created on its first version; version numbers
  * increase per model and are never reused.
  */
 import { hashBlob } from '../core/ingest/content-hash';
+import { AUTOML_MODEL_FILE } from '../protocol/automl';
 import type { ModelCard, ModelFormat, ModelVersionSignature } from '../protocol/model';
 import type { MetricValue, RunKind } from '../protocol/run';
 import { checkAlias, moveAliasInTransaction } from './model-aliases';
-import { checkModelSignature, signatureFromRunArtifact } from './model-signature';
+import { checkModelSignature, signatureFromAutoMLModel, signatureFromRunArtifact } from './model-signature';
 import { ModelRegistryError, checkModelDescription, checkModelName, checkModelTags } from './models';
 import type { ArtifactRecord, ModelFileInfo, ModelFileRecord, ModelRecord, ModelVersionLineage, ModelVersionRecord, RunRecord } from './records';
 import type { WorkspaceDb } from './workspace-schema';
@@ -19,8 +20,8 @@ import type { WorkspaceDb } from './workspace-schema';
  */
 export const RUN_MODEL_FILES = Object.freeze({ model: 'model.json', weights: 'model.weights.bin', featurizer: 'featurizer.json', signature: 'signature.json', evaluation: 'evaluation.json' } as const);
 
-/** Run kinds whose completed runs hold a trained model. */
-export const REGISTRABLE_RUN_KINDS: readonly RunKind[] = Object.freeze(['train', 'trial'] as const);
+/** Run kinds whose completed runs hold a trained model (an `automl` run: its refit model, once saved). */
+export const REGISTRABLE_RUN_KINDS: readonly RunKind[] = Object.freeze(['train', 'trial', 'automl'] as const);
 
 /** Longest model card field, in characters. */
 export const MAX_CARD_FIELD = 20_000;
@@ -40,7 +41,10 @@ export interface ModelFileInput {
 
 /** Where a new version's files come from. */
 export type ModelVersionFrom =
-  /** A completed train or trial run: its model artifacts, signature and summary metrics. */
+  /**
+   * A completed train or trial run: its model artifacts, signature and summary metrics. An AutoML run (completed,
+   * or canceled after saving its model): its `automl-model.json`, the signature read from it, its summary metrics.
+   */
   | { kind: 'run'; runId: string }
   /**
    * Uploaded files: `tfjs` needs a `model.json`, `onnx` exactly one `.onnx` file. The signature is checked
@@ -123,10 +127,12 @@ export async function registerModelVersion(db: WorkspaceDb, init: NewModelVersio
     if (prepared.run) {
       // Read again inside the transaction: the run may have been deleted, or its model replaced, since.
       const run = await db.runs.get(prepared.run.id);
-      if (!run || run.status !== 'completed') throw new ModelRegistryError(`Run "${prepared.run.name}" is no longer a completed run; nothing was registered`);
-      files = await runModelFiles(db, run.id);
-      const signatureNow = files.find((f) => f.name === RUN_MODEL_FILES.signature);
-      const signatureRead = prepared.files.find((f) => f.name === RUN_MODEL_FILES.signature);
+      if (!run || !registrableStatus(run)) throw new ModelRegistryError(`Run "${prepared.run.name}" is no longer a completed run; nothing was registered`);
+      files = run.kind === 'automl' ? await automlModelFiles(db, run) : await runModelFiles(db, run.id);
+      // The file the signature was read from: signature.json, or the AutoML model file itself.
+      const keyFile = run.kind === 'automl' ? AUTOML_MODEL_FILE : RUN_MODEL_FILES.signature;
+      const signatureNow = files.find((f) => f.name === keyFile);
+      const signatureRead = prepared.files.find((f) => f.name === keyFile);
       if (signatureNow?.sha256 !== signatureRead?.sha256) throw new ModelRegistryError(`The model of run "${run.name}" changed while registering; try again`);
       trainingData = await describeTrainingData(db, run);
     }
@@ -172,34 +178,79 @@ async function prepareFromRun(db: WorkspaceDb, runId: string): Promise<PreparedV
   const run = await db.runs.get(runId);
   if (!run) throw new ModelRegistryError(`Run "${runId}" does not exist in this workspace`);
   if (!REGISTRABLE_RUN_KINDS.includes(run.kind)) {
-    throw new ModelRegistryError(`Run "${run.name}" is a ${run.kind} run; only ${REGISTRABLE_RUN_KINDS.join(' and ')} runs hold a model (register the best trial of a sweep)`);
+    throw new ModelRegistryError(`Run "${run.name}" is a ${run.kind} run; only train and trial runs, and AutoML runs, hold a model (register the best trial of a sweep)`);
   }
-  if (run.status !== 'completed') throw new ModelRegistryError(`Run "${run.name}" is ${run.status}; only a completed run can be registered as a model`);
+  if (!registrableStatus(run)) {
+    const also = run.kind === 'automl' ? ' (or an AutoML run canceled after it saved its model)' : '';
+    throw new ModelRegistryError(`Run "${run.name}" is ${run.status}; only a completed run${also} can be registered as a model`);
+  }
+  const lineage: ModelVersionLineage = {
+    runId: run.id,
+    ...(run.parentId === undefined ? {} : { parentRunId: run.parentId }),
+    datasetId: run.datasetId,
+    datasetVersionId: run.datasetVersionId,
+    contentHash: run.contentHash,
+  };
+  if (run.kind === 'automl') {
+    const files = await automlModelFiles(db, run);
+    const signature = signatureFromAutoMLModel(await parseJsonFile(files[0], run));
+    const targetType = (await db.datasetVersions.get(run.datasetVersionId))?.columns.find((c) => c.name === signature.target?.name)?.type;
+    if (targetType !== undefined && signature.target) signature.target = { ...signature.target, type: targetType };
+    return { format: 'tabular', signature, files, metrics: automlMetrics(run), lineage, run };
+  }
   const files = await runModelFiles(db, runId);
   const signatureFile = files.find((f) => f.name === RUN_MODEL_FILES.signature);
   if (!signatureFile) throw new ModelRegistryError(`Run "${run.name}" has no ${RUN_MODEL_FILES.signature}`);
-  const bytes = signatureFile.data instanceof Blob ? await signatureFile.data.arrayBuffer() : signatureFile.data;
-  let json: unknown;
-  try {
-    json = JSON.parse(new TextDecoder().decode(bytes));
-  } catch {
-    throw new ModelRegistryError(`The ${RUN_MODEL_FILES.signature} of run "${run.name}" is not valid JSON`);
-  }
   return {
     format: 'tfjs',
-    signature: signatureFromRunArtifact(json),
+    signature: signatureFromRunArtifact(await parseJsonFile(signatureFile, run)),
     files,
     metrics: run.summary.filter((m) => Number.isFinite(m.value)),
-    lineage: {
-      runId: run.id,
-      ...(run.parentId === undefined ? {} : { parentRunId: run.parentId }),
-      datasetId: run.datasetId,
-      datasetVersionId: run.datasetVersionId,
-      contentHash: run.contentHash,
-    },
+    lineage,
     featurizerFile: RUN_MODEL_FILES.featurizer,
     run,
   };
+}
+
+/** A train or trial run registers once completed; an AutoML run also once canceled, when it saved its model first. */
+function registrableStatus(run: RunRecord): boolean {
+  return run.status === 'completed' || (run.kind === 'automl' && run.status === 'canceled');
+}
+
+async function parseJsonFile(file: ModelFileRecordDraft, run: RunRecord): Promise<unknown> {
+  const bytes = file.data instanceof Blob ? await file.data.arrayBuffer() : file.data;
+  try {
+    return JSON.parse(new TextDecoder().decode(bytes));
+  } catch {
+    throw new ModelRegistryError(`The ${file.name} of run "${run.name}" is not valid JSON`);
+  }
+}
+
+/** An AutoML run's refit model as the version's one file; an Error says when the run has not saved it (yet). */
+async function automlModelFiles(db: WorkspaceDb, run: RunRecord): Promise<ModelFileRecordDraft[]> {
+  const artifacts = await db.artifacts.where('runId').equals(run.id).toArray();
+  const artifact = artifacts.find((a) => a.name === AUTOML_MODEL_FILE && (run.automl?.modelArtifactId === undefined || a.id === run.automl.modelArtifactId)) ?? artifacts.find((a) => a.name === AUTOML_MODEL_FILE);
+  if (!artifact) {
+    throw new ModelRegistryError(`AutoML run "${run.name}" has no model yet (no ${AUTOML_MODEL_FILE} artifact): the recommended model is saved when the search ends${run.status === 'canceled' ? ', and this run was canceled before that' : ''}`);
+  }
+  return [fileDraft(artifact)];
+}
+
+/**
+ * An AutoML run's metrics: its summary (`<metric>` and `<metric>_std`, the cross-validated mean and standard deviation
+ * of the best trial), with those two taken from the recommended model (`automl.best`: the best trial or the ensemble
+ * that beat it) once the job has chosen it, since that is the model registered.
+ */
+function automlMetrics(run: RunRecord): MetricValue[] {
+  const metrics = run.summary.filter((m) => Number.isFinite(m.value)).map(({ key, value }) => ({ key, value }));
+  const best = run.automl?.best;
+  const metric = run.automl?.metric;
+  if (!best || !metric) return metrics;
+  const recommended = [
+    { key: metric, value: best.mean },
+    { key: `${metric}_std`, value: best.std },
+  ].filter((m) => Number.isFinite(m.value));
+  return [...recommended, ...metrics.filter((m) => !recommended.some((r) => r.key === m.key))];
 }
 
 /** The run's model artifacts as file drafts; an Error names the first missing one. */
@@ -222,12 +273,13 @@ async function describeTrainingData(db: WorkspaceDb, run: RunRecord): Promise<st
   const version = await db.datasetVersions.get(run.datasetVersionId);
   const name = dataset ? `Dataset "${dataset.name}"` : 'A deleted dataset';
   const from = version ? `, version imported from ${version.sourceName} (${version.rows} rows)` : '';
-  return `${name}${from}; content SHA-256 ${run.contentHash.slice(0, 12)}. Target column "${run.spec.data.target}".`;
+  const target = run.automl?.spec.target ?? run.spec.data.target;
+  return `${name}${from}; content SHA-256 ${run.contentHash.slice(0, 12)}. Target column "${target}".`;
 }
 
 /** Checks uploaded files and hashes them (before the write transaction). */
 async function prepareFromFiles(source: Extract<ModelVersionFrom, { kind: 'files' }>): Promise<PreparedVersion> {
-  if (source.format !== 'tfjs' && source.format !== 'onnx') throw new ModelRegistryError(`Model format "${String(source.format)}" is not one of: tfjs, onnx`);
+  if (source.format !== 'tfjs' && source.format !== 'onnx' && source.format !== 'tabular') throw new ModelRegistryError(`Model format "${String(source.format)}" is not one of: tfjs, onnx, tabular`);
   if (source.files.length === 0 || source.files.length > MAX_MODEL_FILES) throw new ModelRegistryError(`${source.files.length} files given; expected 1 to ${MAX_MODEL_FILES}`);
   const names = new Set<string>();
   for (const file of source.files) {
@@ -243,6 +295,7 @@ async function prepareFromFiles(source: Extract<ModelVersionFrom, { kind: 'files
   if (source.format === 'tfjs' && !names.has('model.json')) throw new ModelRegistryError('A TF.js model needs a model.json file');
   const onnxFiles = [...names].filter((n) => n.toLowerCase().endsWith('.onnx'));
   if (source.format === 'onnx' && onnxFiles.length !== 1) throw new ModelRegistryError(`An ONNX model needs exactly one .onnx file; ${onnxFiles.length} given`);
+  if (source.format === 'tabular' && !names.has(AUTOML_MODEL_FILE)) throw new ModelRegistryError(`A tabular model needs its ${AUTOML_MODEL_FILE} file`);
   if (source.featurizerFile !== undefined && !names.has(source.featurizerFile)) throw new ModelRegistryError(`Featurizer file "${source.featurizerFile}" is not among the files`);
   const metrics = (source.metrics ?? []).filter((m) => typeof m.key === 'string' && m.key.length > 0 && m.key.length <= 200 && Number.isFinite(m.value));
   const files: ModelFileRecordDraft[] = [];

@@ -1,6 +1,7 @@
 /**
  * @file Model signatures for the registry: validation of a signature given with uploaded files (untrusted: an ONNX
- * import, a registry response) and the conversion of a trained run's `signature.json` into the registry's shape.
+ * import, a registry response) and the conversion of a trained run's `signature.json`, or of an AutoML job's
+ * `automl-model.json`, into the registry's shape.
  */
 import * as v from 'valibot';
 import type { ModelVersionSignature } from '../protocol/model';
@@ -50,6 +51,16 @@ const RunSignatureSchema = v.object({
   }),
 });
 
+/** The parts of `automl-model.json` (`AutoMLModelFile`) a signature is made of; the rest is checked when it is loaded. */
+const AutoMLModelHeaderSchema = v.object({
+  format: v.literal('benchtop-tabular'),
+  version: v.literal(1),
+  task: Task,
+  target: Name,
+  classes: v.pipe(v.array(v.pipe(v.string(), v.maxLength(MAX_SIGNATURE_NAME))), v.maxLength(MAX_SIGNATURE_CLASSES)),
+  inputs: v.pipe(v.array(v.object({ name: Name, type: v.pipe(v.string(), v.minLength(1), v.maxLength(64)) })), v.minLength(1), v.maxLength(MAX_SIGNATURE_ENTRIES)),
+});
+
 function describe(issues: readonly v.BaseIssue<unknown>[]): string {
   return issues
     .slice(0, 3)
@@ -78,5 +89,26 @@ export function signatureFromRunArtifact(json: unknown): ModelVersionSignature {
     outputs: [{ name: run.target.name, kind: run.output.kind, shape: run.output.shape, ...(run.output.classes ? { classes: run.output.classes } : {}) }],
     target: { name: run.target.name, type: run.target.type },
     featureCount: run.featureCount,
+  };
+}
+
+/**
+ * The registry signature of an AutoML model file (already parsed JSON, `AutoMLModelFile`): its raw input columns
+ * with their types, its target, and one output named after the target (class probabilities, or a value). Throws an
+ * Error naming the first bad fields.
+ */
+export function signatureFromAutoMLModel(json: unknown): ModelVersionSignature {
+  const result = v.safeParse(AutoMLModelHeaderSchema, json);
+  if (!result.success) throw new Error(`The AutoML model file is not valid: ${describe(result.issues)}`);
+  const model = result.output;
+  const classification = model.task !== 'regression';
+  if (classification && model.classes.length < 2) throw new Error(`The AutoML model file is not valid: a ${model.task} model needs at least 2 classes; it lists ${model.classes.length}`);
+  if (new Set(model.inputs.map((i) => i.name)).size !== model.inputs.length) throw new Error('The AutoML model file is not valid: it lists an input column twice');
+  return {
+    task: model.task,
+    inputs: model.inputs.map((input) => ({ name: input.name, type: input.type })),
+    outputs: [classification ? { name: model.target, kind: 'probabilities', shape: [model.classes.length], classes: [...model.classes] } : { name: model.target, kind: 'value', shape: [1] }],
+    // The target's type is not in the file; a classifier's labels are categories, a regressor's numbers.
+    target: { name: model.target, type: classification ? 'category' : 'number' },
   };
 }

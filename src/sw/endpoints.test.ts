@@ -82,6 +82,22 @@ describe('answerEndpointRequest', () => {
     expect(received).toBe('{"instances":[1]}');
   });
 
+  it('relays a CSV body as CSV, and a JSON body (typed or not) as JSON', async () => {
+    const received: EndpointRelayRequest[] = [];
+    const target = tab('a', (r, reply) => {
+      received.push(r);
+      answering()(r, reply);
+    });
+    const csv = 'sepal_length,sepal_width\n5.1,3.5\n';
+    const response = await answerEndpointRequest(new Request(url, { method: 'POST', body: csv, headers: { 'Content-Type': 'text/csv; charset=utf-8' } }), 'iris', undefined, clients([target]), FAST);
+    expect(response.status).toBe(200);
+    await answerEndpointRequest(new Request(url, { method: 'POST', body: '{"instances":[1]}', headers: { 'Content-Type': 'application/json' } }), 'iris', undefined, clients([target]), FAST);
+    expect(received.map((r) => [r.body, r.bodyType])).toEqual([
+      [csv, 'csv'],
+      ['{"instances":[1]}', undefined],
+    ]);
+  });
+
   it('refuses other methods, content types and oversized bodies without asking a tab', async () => {
     const seen: string[] = [];
     const c = clients([tab('a', answering(), seen)]);
@@ -89,8 +105,12 @@ describe('answerEndpointRequest', () => {
     expect([get.status, get.headers.get('Allow')]).toEqual([405, 'POST, OPTIONS']);
     expect((await get.json()).message).toMatch(/Use POST/);
     expect((await answerEndpointRequest(new Request(url, { method: 'OPTIONS' }), 'iris', undefined, c, FAST)).status).toBe(204);
-    const csv = await answerEndpointRequest(new Request(url, { method: 'POST', body: 'a,b', headers: { 'Content-Type': 'text/csv' } }), 'iris', undefined, c, FAST);
-    expect(csv.status).toBe(415);
+    const xml = await answerEndpointRequest(new Request(url, { method: 'POST', body: '<a/>', headers: { 'Content-Type': 'application/xml; charset=utf-8' } }), 'iris', undefined, c, FAST);
+    expect(xml.status).toBe(415);
+    expect(xml.headers.get('Accept')).toBe('application/json, text/plain, text/csv');
+    expect((await xml.json()).message).toBe(
+      'Content-Type "application/xml" is not supported; accepted: application/json, text/plain, text/csv (JSON in one of the MLflow shapes dataframe_split, dataframe_records, instances, inputs; or CSV with a header row)',
+    );
     const big = await answerEndpointRequest(new Request(url, { method: 'POST', body: 'x', headers: { 'Content-Length': String(1e9) } }), 'iris', undefined, c, FAST);
     expect(big.status).toBe(413);
     expect(seen).toEqual([]);

@@ -11,7 +11,7 @@
  * registry and the counters already live in the tab.
  */
 import { endpointNameFromPath } from '../core/scoring/endpoint-name';
-import { MAX_SCORING_BODY_BYTES } from '../core/scoring/scoring-request';
+import { MAX_SCORING_BODY_BYTES, SCORING_CONTENT_TYPES, scoringBodyType } from '../core/scoring/scoring-request';
 import type { EndpointRelayReply, EndpointRelayRequest, PredictionsBody, ScoringErrorBody, ScoringErrorCode } from '../protocol/scoring';
 import { pathInScope } from './runtime-caches';
 
@@ -116,9 +116,15 @@ let lastAnswered: string | undefined;
 export async function answerEndpointRequest(request: Request, name: string, callerId: string | undefined, clients: Pick<Clients, 'matchAll'>, timeouts: RelayTimeouts = RELAY_TIMEOUTS): Promise<Response> {
   if (request.method === 'OPTIONS') return new Response(null, { status: 204, headers: { Allow: 'POST, OPTIONS' } });
   if (request.method !== 'POST') return json(error(405, 'BAD_REQUEST', `Use POST to score with endpoint "${name}"; got ${request.method}`), { Allow: 'POST, OPTIONS' });
-  const type = (request.headers.get('Content-Type') ?? '').split(';')[0].trim().toLowerCase();
-  if (type !== '' && type !== 'application/json' && type !== 'text/plain') {
-    return json(error(415, 'BAD_REQUEST', `Content-Type "${type}" is not supported; send JSON (application/json) in one of the MLflow shapes: dataframe_split, dataframe_records, instances, inputs`));
+  const header = request.headers.get('Content-Type');
+  const bodyType = scoringBodyType(header);
+  if (bodyType === undefined) {
+    const type = (header ?? '').split(';')[0].trim().toLowerCase();
+    const accepted = Object.keys(SCORING_CONTENT_TYPES).join(', ');
+    return json(
+      error(415, 'BAD_REQUEST', `Content-Type ${JSON.stringify(type.slice(0, 100))} is not supported; accepted: ${accepted} (JSON in one of the MLflow shapes dataframe_split, dataframe_records, instances, inputs; or CSV with a header row)`),
+      { Accept: accepted },
+    );
   }
   const declared = Number(request.headers.get('Content-Length') ?? 0);
   if (declared > MAX_SCORING_BODY_BYTES) return json(error(413, 'REQUEST_LIMIT_EXCEEDED', `The body is ${declared} bytes; at most ${MAX_SCORING_BODY_BYTES} are accepted`));
@@ -126,7 +132,7 @@ export async function answerEndpointRequest(request: Request, name: string, call
   if (body.length > MAX_SCORING_BODY_BYTES) return json(error(413, 'REQUEST_LIMIT_EXCEEDED', `The body has ${body.length} characters; at most ${MAX_SCORING_BODY_BYTES} are accepted`));
   const windows = await clients.matchAll({ type: 'window', includeUncontrolled: true });
   const targets = orderTargets(windows as readonly (Client & { focused?: boolean; visibilityState?: string })[], [lastAnswered, callerId]);
-  const answer = await relayToTabs(targets, { type: 'benchtop-endpoint-invocation', id: crypto.randomUUID(), endpoint: name, body }, timeouts);
+  const answer = await relayToTabs(targets, { type: 'benchtop-endpoint-invocation', id: crypto.randomUUID(), endpoint: name, body, ...(bodyType === 'csv' ? { bodyType } : {}) }, timeouts);
   if (answer.clientId !== undefined) lastAnswered = answer.clientId;
   return json(answer);
 }

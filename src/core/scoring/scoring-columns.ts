@@ -2,7 +2,7 @@
  * @file A request table checked against a model's signature: every input column present, no unknown column, every
  * value of its column's type. Table models get whole columns (`ColumnValues`, as the feature pipeline reads them);
  * raw tensor models (an ONNX file without a featurizer) get float rows. Every error is a 400 naming the column, and
- * the row (1-based) when a value is at fault.
+ * the row (1-based) when a value is at fault. Text cells of a CSV body are first read as their column's type.
  */
 import type { ColumnType } from '../../protocol/dataset';
 import type { ColumnValues } from '../table/column-values';
@@ -38,8 +38,9 @@ export interface TableInputOptions {
 export function tableInputs(table: RawScoringTable, inputs: readonly ScoringColumnSpec[], options: TableInputOptions = {}): TableInputs {
   const rows = rawRowCount(table);
   const cells = cellsByInput(table, inputs, options.ignored ?? []);
+  const text = table.kind === 'named' && table.text === true;
   const columns = new Map<string, ColumnValues>();
-  inputs.forEach((input, i) => columns.set(input.name, convertColumn(input, cells[i])));
+  inputs.forEach((input, i) => columns.set(input.name, convertColumn(input, text ? cells[i].map((v, r) => fromCsvText(input, r, v)) : cells[i])));
   return { rows, columns };
 }
 
@@ -85,6 +86,37 @@ function convertColumn(input: ScoringColumnSpec, cells: unknown[]): ColumnValues
 
 function wrongType(input: ScoringColumnSpec, row: number, value: unknown, expected: string): Error {
   return badRequest(`Column ${JSON.stringify(input.name)} expects ${expected}; row ${row + 1} has ${describeJson(value)}`);
+}
+
+const CSV_TRUE = new Set(['true', '1']);
+const CSV_FALSE = new Set(['false', '0']);
+
+/**
+ * A CSV cell (text, or null when empty) as the JSON value its column's type takes: numbers for integer and number
+ * columns, true/false for boolean, the text itself for category, text, datetime (ISO 8601, or epoch milliseconds as
+ * digits) and image (base64) columns. A cell that does not read as its type is a 400 naming column and row.
+ */
+function fromCsvText(input: ScoringColumnSpec, row: number, cell: unknown): unknown {
+  if (typeof cell !== 'string') return cell;
+  const trimmed = cell.trim();
+  switch (input.type) {
+    case 'integer':
+    case 'number': {
+      const value = trimmed === '' ? NaN : Number(trimmed);
+      if (!Number.isFinite(value)) throw wrongType(input, row, cell, input.type === 'integer' ? 'whole numbers' : 'numbers');
+      return value;
+    }
+    case 'boolean': {
+      const lower = trimmed.toLowerCase();
+      if (CSV_TRUE.has(lower)) return true;
+      if (CSV_FALSE.has(lower)) return false;
+      throw wrongType(input, row, cell, 'true or false');
+    }
+    case 'datetime':
+      return /^-?\d+$/.test(trimmed) ? Number(trimmed) : trimmed;
+    default:
+      return cell;
+  }
 }
 
 /** integer, number, boolean (true/false or 0/1) and datetime (ISO text or epoch milliseconds); null is missing. */

@@ -9,6 +9,7 @@
  *
  * Names are kept in arrays and Maps, never as keys of plain objects, so `__proto__` is an ordinary column name.
  */
+import type { ScoringBodyType } from '../../protocol/scoring';
 import { badRequest, ScoringError } from './scoring-error';
 
 /** Most rows one request may carry. */
@@ -22,10 +23,27 @@ export const MAX_SCORING_BODY_BYTES = 16 * 1024 * 1024;
 export const SCORING_REQUEST_FORMATS = Object.freeze(['dataframe_split', 'dataframe_records', 'instances', 'inputs'] as const);
 export type ScoringRequestFormat = (typeof SCORING_REQUEST_FORMATS)[number];
 
+/**
+ * Request bodies by media type: JSON in one of {@link SCORING_REQUEST_FORMATS} (also sent as `text/plain`), or CSV
+ * with a header row (`scoring-csv.ts`). An absent `Content-Type` is read as JSON.
+ */
+export const SCORING_CONTENT_TYPES = Object.freeze({ 'application/json': 'json', 'text/plain': 'json', 'text/csv': 'csv' } as const);
+export type ScoringContentType = keyof typeof SCORING_CONTENT_TYPES;
+
+/** How a `Content-Type` header's body is read, or `undefined` for a media type that is not accepted. */
+export function scoringBodyType(contentType: string | null | undefined): ScoringBodyType | undefined {
+  const type = (contentType ?? '').split(';')[0].trim().toLowerCase();
+  if (type === '') return 'json';
+  return Object.hasOwn(SCORING_CONTENT_TYPES, type) ? SCORING_CONTENT_TYPES[type as ScoringContentType] : undefined;
+}
+
 /** A request body read into a table, not yet checked against a signature. */
 export type RawScoringTable =
-  /** Columns by name, each with one value per row. */
-  | { format: ScoringRequestFormat; kind: 'named'; names: string[]; columns: unknown[][]; rows: number }
+  /**
+   * Columns by name, each with one value per row. `text`: the cells are text from a CSV body (`null` when empty),
+   * read as each column's type when the signature is applied.
+   */
+  | { format: ScoringRequestFormat | 'csv'; kind: 'named'; names: string[]; columns: unknown[][]; rows: number; text?: true }
   /** Rows without names: each row lists its values in the model's input order. */
   | { format: ScoringRequestFormat; kind: 'positional'; rows: unknown[][] }
   /** One value per row, for a model with one input. */
@@ -36,7 +54,7 @@ export function rawRowCount(table: RawScoringTable): number {
   return table.kind === 'named' ? table.rows : table.kind === 'positional' ? table.rows.length : table.values.length;
 }
 
-/** Parses the body text; invalid JSON is a 400 naming where it broke. */
+/** Parses the JSON body text (a CSV body: `parseScoringCsv`); invalid JSON is a 400 naming where it broke. */
 export function parseScoringBody(text: string): RawScoringTable {
   if (text.trim() === '') throw badRequest(`The request body is empty; send JSON with one of ${formatList()}`);
   let json: unknown;

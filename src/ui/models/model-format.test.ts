@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { aliasChoices, formatBytes, suggestModelName } from './model-format';
+import { aliasChoices, formatBytes, modelFormatLabel, suggestModelName } from './model-format';
 
 describe('model format helpers', () => {
   it('suggests a model name from the dataset and task', () => {
@@ -8,6 +8,11 @@ describe('model format helpers', () => {
     expect(suggestModelName('Boston  Housing (1978)', 'regression')).toBe('boston-housing-1978-regressor');
     expect(suggestModelName('<img src=x onerror=alert(1)>', 'binary')).toBe('img-src-x-onerror-alert-1-classifier');
     expect(suggestModelName('***', 'regression')).toBe('model-regressor');
+  });
+
+  it('labels model formats, short and long', () => {
+    expect((['tfjs', 'onnx', 'tabular'] as const).map((f) => modelFormatLabel(f))).toEqual(['TF.js', 'ONNX', 'Tabular (AutoML)']);
+    expect(modelFormatLabel('tabular', 'long')).toBe('Tabular model (AutoML)');
   });
 
   it('formats sizes', () => {

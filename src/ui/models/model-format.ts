@@ -1,7 +1,7 @@
 /**
- * @file Pure helpers of the model pages: a suggested model name, file sizes, alias ordering.
+ * @file Pure helpers of the model pages: a suggested model name, format labels, file sizes, alias ordering.
  */
-import { WELL_KNOWN_MODEL_ALIASES } from '../../protocol/model';
+import { WELL_KNOWN_MODEL_ALIASES, type ModelFormat } from '../../protocol/model';
 import type { TrainTask } from '../../protocol/train';
 
 /**
@@ -35,4 +35,15 @@ export function formatBytes(bytes: number): string {
 /** The aliases offered first: the well-known ones, then the model's others, without duplicates. */
 export function aliasChoices(existing: readonly string[]): string[] {
   return [...new Set([...WELL_KNOWN_MODEL_ALIASES, ...[...existing].sort()])];
+}
+
+const FORMAT_LABELS: Readonly<Record<ModelFormat, { short: string; long: string }>> = Object.freeze({
+  tfjs: { short: 'TF.js', long: 'TF.js layers model' },
+  onnx: { short: 'ONNX', long: 'ONNX model' },
+  tabular: { short: 'Tabular (AutoML)', long: 'Tabular model (AutoML)' },
+});
+
+/** A model format as the registry shows it: `short` in tables (`TF.js`, `ONNX`, `Tabular (AutoML)`), `long` in headings. */
+export function modelFormatLabel(format: ModelFormat, form: 'short' | 'long' = 'short'): string {
+  return (Object.hasOwn(FORMAT_LABELS, format) ? FORMAT_LABELS[format] : { short: String(format), long: String(format) })[form];
 }

@@ -36,12 +36,12 @@ export const modelService = {
   /** Names of every model, for the register dialog's suggestions. */
   modelNames: async (): Promise<string[]> => (await models.listModels(db())).map((item) => item.model.name).sort((a, b) => a.localeCompare(b)),
 
-  /** A name for a run's model: its dataset's name and task (`iris-classifier`). */
+  /** A name for a run's model: its dataset's name and task (`iris-classifier`); an AutoML run's task as it detected it. */
   async suggestName(runId: string): Promise<string> {
     const run = await getRun(db(), runId);
     if (!run) return '';
     const dataset = await getDataset(db(), run.datasetId);
-    return suggestModelName(dataset?.name ?? 'model', run.spec.task);
+    return suggestModelName(dataset?.name ?? 'model', run.automl?.task ?? run.automl?.spec.task ?? run.spec.task);
   },
 
   register: (init: NewModelVersion): Promise<RegisteredModelVersion> => registerModelVersion(db(), init),
