@@ -81,6 +81,20 @@ describe('parseRoute', () => {
     expect(routeHref({ name: 'new-sweep', fromRun: 'r/1' })).toBe('#/runs/r%2F1/sweep');
   });
 
+  it('parses the AutoML form of a dataset and an AutoML job page', () => {
+    expect(parseRoute('#/automl/new/ds-1')).toEqual({ name: 'new-automl', datasetId: 'ds-1' });
+    expect(parseRoute('#/automl/r-1')).toEqual({ name: 'automl', runId: 'r-1' });
+    expect(parseRoute('#/automl/new')).toEqual({ name: 'not-found', path: 'automl/new' });
+    expect(parseRoute('#/automl')).toEqual({ name: 'not-found', path: 'automl' });
+    expect(parseRoute('#/automl/r-1/x')).toEqual({ name: 'not-found', path: 'automl/r-1/x' });
+    for (const route of [
+      { name: 'automl', runId: 'a/b c' },
+      { name: 'new-automl', datasetId: 'd?1#x' },
+    ] as const) {
+      expect(parseRoute(routeHref(route))).toEqual(route);
+    }
+  });
+
   it('survives malformed escapes and hostile text', () => {
     expect(parseRoute('#/data/%E0%A4%A')).toEqual({ name: 'dataset', datasetId: '%E0%A4%A', tab: 'preview' });
     expect(parseRoute('#/<img src=x>')).toEqual({ name: 'not-found', path: '<img src=x>' });

@@ -20,6 +20,10 @@ export type Route =
   | { name: 'new-sweep'; datasetId: string }
   /** The new-sweep form over a run's spec (`#/runs/<runId>/sweep`). */
   | { name: 'new-sweep'; fromRun: string }
+  /** The AutoML form over a dataset's latest version (`#/automl/new/<datasetId>`). */
+  | { name: 'new-automl'; datasetId: string }
+  /** An AutoML job's page (`#/automl/<runId>`): the parent run of kind `automl`, its leaderboard and explanation. */
+  | { name: 'automl'; runId: string }
   /** The model registry: every registered model, with search (`#/models`). */
   | { name: 'models' }
   /** A registered model's page (`#/models/<modelId>`), optionally opened on one version (`#/models/<modelId>/<version>`). */
@@ -71,6 +75,8 @@ export function parseRoute(hash: string): Route {
   if (parts[0] === 'runs' && parts.length === 3 && parts[1] && parts[2] === 'sweep') return { name: 'new-sweep', fromRun: parts[1] };
   if (parts[0] === 'sweeps' && parts.length === 3 && parts[1] === 'new' && parts[2]) return { name: 'new-sweep', datasetId: parts[2] };
   if (parts[0] === 'sweeps' && parts.length === 2 && parts[1] && parts[1] !== 'new') return { name: 'sweep', sweepId: parts[1] };
+  if (parts[0] === 'automl' && parts.length === 3 && parts[1] === 'new' && parts[2]) return { name: 'new-automl', datasetId: parts[2] };
+  if (parts[0] === 'automl' && parts.length === 2 && parts[1] && parts[1] !== 'new') return { name: 'automl', runId: parts[1] };
   if (parts[0] === 'models' && parts.length === 1) return { name: 'models' };
   if (parts[0] === 'models' && parts.length === 2 && parts[1]) return { name: 'model', modelId: parts[1] };
   if (parts[0] === 'models' && parts.length === 3 && parts[1] && /^[1-9]\d{0,8}$/.test(parts[2])) return { name: 'model', modelId: parts[1], version: Number(parts[2]) };
@@ -97,6 +103,10 @@ export function routeHref(route: Route): string {
       return `#/sweeps/${encodeURIComponent(route.sweepId)}`;
     case 'new-sweep':
       return 'fromRun' in route ? `#/runs/${encodeURIComponent(route.fromRun)}/sweep` : `#/sweeps/new/${encodeURIComponent(route.datasetId)}`;
+    case 'new-automl':
+      return `#/automl/new/${encodeURIComponent(route.datasetId)}`;
+    case 'automl':
+      return `#/automl/${encodeURIComponent(route.runId)}`;
     case 'models':
       return '#/models';
     case 'model':
