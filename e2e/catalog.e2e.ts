@@ -46,4 +46,32 @@ describe('model catalog', () => {
     await screenshot(page, 'catalog');
     expect(problems).toEqual([]);
   }, 120_000);
+
+  it('fine-tunes a catalog model on a workspace dataset: the Train form starts from its weights and the run completes', async () => {
+    const iris = manifest.models.find((m) => m.id === 'iris-mlp');
+    if (!iris) throw new Error('iris-mlp is not in the catalog');
+    lab = await openLab();
+    const { page } = lab;
+    page.on('pageerror', (err) => problems.push(`pageerror: ${String(err)}`));
+    await page.getByRole('button', { name: 'Open sample Iris' }).click();
+    await page.waitForURL(/#\/data\/[^/]+\/profile/, { timeout: 30_000 });
+
+    await page.goto(page.url().replace(/#.*$/, '#/models'));
+    await page.getByRole('button', { name: `Fine-tune ${iris.name} on a dataset` }).click();
+    const panel = page.getByTestId('model-catalog.tune');
+    await panel.waitFor();
+    // The dataset imported from the model's sample is chosen.
+    expect(await panel.getByLabel('Dataset to train on').evaluate((el) => (el as HTMLSelectElement).selectedOptions[0]?.textContent)).toBe('Iris');
+    await panel.getByRole('button', { name: 'Open the Train form' }).click();
+
+    await page.waitForURL(/#\/train\//, { timeout: 30_000 });
+    await page.getByTestId('train.fine-tune').waitFor({ timeout: 30_000 });
+    expect(await page.getByTestId('train.fine-tune').textContent()).toContain(`Fine-tuning ${iris.name} v1`);
+    await page.getByRole('button', { name: 'Start training' }).click();
+    await page.waitForURL(/#\/runs\//, { timeout: 30_000 });
+    await page.getByTestId('run.status').filter({ hasText: /^Completed$/ }).first().waitFor({ timeout: 120_000 });
+    await expect.poll(() => page.textContent('body'), { timeout: 10_000 }).toContain('Fine-tuning: starting from the weights of model version 1');
+    await screenshot(page, 'catalog-fine-tune');
+    expect(problems).toEqual([]);
+  }, 240_000);
 });

@@ -13,7 +13,7 @@ import { buildModel, type BuiltModel } from '../engines/tfjs/model-builder';
 import { exportModel } from '../engines/tfjs/model-export';
 import type { TrainJobOutcome, TrainJobProgress } from '../protocol/train-worker';
 import type { LibraryVersion, LineageRef, RunEnvironment } from '../protocol/run';
-import type { TrainSpec } from '../protocol/train';
+import type { InitSpec, TrainSpec } from '../protocol/train';
 import { putArtifact } from '../storage/artifacts';
 import { latestCheckpoint } from '../storage/checkpoints';
 import { getWorkspaceDb } from '../storage/connections';
@@ -27,6 +27,7 @@ import { RunJournal } from './run-journal';
 import { backendPlatform, startTrainBackend, type StartedBackend, type TrainBackendOptions } from './train-backend';
 import { fromCheckpointRecord } from './train-checkpoint';
 import { prepareTrainData, type PreparedData } from './train-data';
+import { applyInitWeights, disposeInitWeights, readInitWeights } from './train-init';
 import { evaluateOnTest } from './train-evaluation';
 import { trainWithJournal, type JournaledResult } from './train-progress';
 
@@ -266,6 +267,7 @@ async function execute(
   const { model, optimizer } = attempt.built as BuiltModel;
   const checkpoint = await latestCheckpoint(db, runId);
   const resumeFrom = checkpoint ? fromCheckpointRecord(checkpoint) : undefined;
+  if (spec.init && !resumeFrom) await fineTuneFrom(db, spec.init, model, data, journal);
   if (lost) {
     const from = resumeFrom ? `resuming from checkpoint epoch ${resumeFrom.epoch}` : 'restarting from epoch 1 (no checkpoint yet)';
     journal.log('warn', `GPU device lost: ${describeLoss(lost)}; ${from} on ${backend.decision.backend}`);
@@ -290,6 +292,21 @@ async function execute(
   await journal.flush();
   await transitionRun(db, runId, 'completed', { summary: result.summary, outputs: uniqueRefs([...run.outputs, ...outputs]), progress: { epoch: result.epochs, epochs: spec.epochs, etaMs: 0 } });
   return { status: 'completed' };
+}
+
+/** Loads the weights of the model version `init` names into `model` (see train-init.ts); logs what was loaded. */
+async function fineTuneFrom(db: WorkspaceDb, init: InitSpec, model: BuiltModel['model'], data: PreparedData, journal: RunJournal): Promise<void> {
+  const weights = await readInitWeights(db, init);
+  try {
+    applyInitWeights(model, weights);
+  } finally {
+    disposeInitWeights(weights);
+  }
+  const classes = data.classLabels?.classes;
+  if (weights.classes && classes && weights.classes.join('\u0000') !== classes.join('\u0000')) {
+    journal.log('warn', `Fine-tuning: the classes of ${weights.label} (${weights.classes.join(', ')}) differ from this data's (${classes.join(', ')}); output ${classes.length} starts from the other model's classes in order`);
+  }
+  journal.log('info', `Fine-tuning: starting from the weights of ${weights.label} (${weights.weights.length} tensors)`);
 }
 
 /** Evaluates on the test split (adding its metrics to `result.summary`) and stores the evaluation and the model. */

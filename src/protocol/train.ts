@@ -202,6 +202,18 @@ export interface EarlyStoppingSpec {
 /** Compute backend: `auto` picks the fastest one that can train the model on this machine. */
 export type BackendChoice = 'auto' | 'webgpu' | 'webgl' | 'wasm' | 'cpu';
 
+/**
+ * Weights a run starts from instead of its seeded initialization (fine-tuning): the TF.js weights of a registered
+ * model version (e.g. a catalog model added to the registry). The spec's model must build the same layers, with
+ * the same weight shapes (same features after featurization, same number of classes); the run fails naming the
+ * first mismatch otherwise. A resumed run continues from its checkpoint, not from these weights.
+ */
+export interface InitSpec {
+  kind: 'model-version';
+  /** `ModelVersionRecord.id` of the version whose `model.json` and `model.weights.bin` are loaded. */
+  modelVersionId: string;
+}
+
 /** A training job spec, version 1. */
 export interface TrainSpec {
   specVersion: 1;
@@ -222,6 +234,8 @@ export interface TrainSpec {
   backend: BackendChoice;
   /** Record training metrics every this many batches; 0 records them once per epoch only. */
   metricsEveryBatches: number;
+  /** Start from a registered model version's weights (fine-tuning) instead of a seeded initialization. */
+  init?: InitSpec;
 }
 
 /** One problem found in a spec: a dotted path (`model.layers[1].units`, `(root)` for the whole spec) and a message. */

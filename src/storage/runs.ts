@@ -72,7 +72,8 @@ export async function createRun(db: WorkspaceDb, init: NewRun): Promise<RunRecor
       datasetVersionId: data.versionId,
       contentHash: data.contentHash,
       environment: init.environment,
-      inputs: init.inputs ?? [{ kind: 'datasetVersion', id: data.versionId }],
+      // A fine-tuning run (spec.init) also reads the model version whose weights it starts from.
+      inputs: init.inputs ?? [{ kind: 'datasetVersion', id: data.versionId }, ...(init.spec.init ? [{ kind: 'modelVersion' as const, id: init.spec.init.modelVersionId }] : [])],
       outputs: [],
       progress: { epoch: 0, epochs: init.spec.epochs },
       summary: [],

@@ -3,6 +3,7 @@
  * validated before use.
  */
 import * as v from 'valibot';
+import { FeaturizationSchema, ModelSchema as TrainModelSchema } from '../jobs/train-spec-schema';
 
 const RelativePath = v.pipe(
   v.string(),
@@ -50,10 +51,28 @@ const ModelSchema = v.pipe(
       target: v.string(),
       epochs: v.pipe(v.number(), v.integer(), v.minValue(1)),
       seed: v.pipe(v.number(), v.integer()),
-      backend: v.literal('cpu'),
+      /** The TF.js backend it was trained on (under Node): cpu for tabular models, wasm for image models. */
+      backend: v.picklist(['cpu', 'wasm']),
+      /** The spec file trained (relative to the repository root), when not the lab's default spec. */
+      spec: v.optional(v.string()),
     }),
     licence: v.pipe(v.string(), v.minLength(1)),
     licenceNote: v.string(),
+    /** How the model was trained (subsets, reproducibility), in plain text. */
+    notes: v.optional(v.string()),
+    /** What inputs it scores and where (lab, endpoint, CLI), in plain text. */
+    scoring: v.optional(v.string()),
+    /**
+     * What a fine-tuning run starting from this model must build (spec.init): the target it predicts, the spec's
+     * model, and for an image model the image size and channels it reads. Validated with the train spec's schemas.
+     */
+    fineTune: v.optional(
+      v.object({
+        target: v.string(),
+        model: TrainModelSchema,
+        image: v.optional(FeaturizationSchema.entries.image),
+      }),
+    ),
     files: v.pipe(v.array(FileSchema), v.minLength(1)),
   }),
   v.check((m) => m.files.some((f) => f.path === 'model.json') && m.files.some((f) => f.path === 'model.weights.bin'), 'a model ships model.json and model.weights.bin'),

@@ -178,6 +178,12 @@ const EarlyStoppingSchema = strict({
   restoreBest: v.optional(flag(), true),
 });
 
+/** Fine-tuning: the registered model version whose weights a run starts from. */
+const InitSchema = strict({
+  kind: v.literal('model-version', 'expected "model-version" (weights of a registered model version)'),
+  modelVersionId: name(200),
+});
+
 /** A training job spec as written (defaults not yet applied; `loss` may be left out and follows the task). */
 export const TrainSpecSchema = strict({
   specVersion: v.literal(1, 'expected 1 (the only spec version)'),
@@ -195,6 +201,7 @@ export const TrainSpecSchema = strict({
   seed: intRange(...L.seed),
   backend: v.optional(oneOf(['auto', 'webgpu', 'webgl', 'wasm', 'cpu']), 'auto'),
   metricsEveryBatches: v.optional(intRange(...L.metricsEveryBatches), 10),
+  init: v.optional(InitSchema),
 });
 
 /** What `TrainSpecSchema` accepts (defaults may be left out). */

@@ -82,7 +82,7 @@ describe('parseTrainSpec: bad input names the field, the expectation and the val
       {
         path: 'epoch',
         message:
-          'unknown field; expected one of specVersion, kind, data, featurization, task, model, optimizer, loss, epochs, batchSize, earlyStopping, checkpointEvery, seed, backend, metricsEveryBatches',
+          'unknown field; expected one of specVersion, kind, data, featurization, task, model, optimizer, loss, epochs, batchSize, earlyStopping, checkpointEvery, seed, backend, metricsEveryBatches, init',
       },
     ]);
   });
@@ -152,5 +152,24 @@ describe('parseTrainSpec: prototype pollution', () => {
     const spec = assertTrainSpec(JSON.parse(JSON.stringify(input)));
     expect(spec.data.columns).toEqual([{ column: '__proto__', kind: 'categorical', encoding: 'one-hot', maxCategories: 50 }]);
     expect(Object.getPrototypeOf(spec.data.columns![0])).toBe(Object.prototype);
+  });
+});
+
+describe('parseTrainSpec: init (fine-tuning from a registered model version)', () => {
+  test('is optional, and kept as given when valid', () => {
+    expect(assertTrainSpec(specInput()).init).toBeUndefined();
+    const spec = assertTrainSpec({ ...specInput(), init: { kind: 'model-version', modelVersionId: 'v-123' } });
+    expect(spec.init).toEqual({ kind: 'model-version', modelVersionId: 'v-123' });
+    expect(assertTrainSpec(JSON.parse(JSON.stringify(spec)))).toEqual(spec);
+  });
+
+  test('names a bad kind, a missing or empty id, and unknown fields', () => {
+    expect(issuesOf({ ...specInput(), init: { kind: 'run', modelVersionId: 'v' } })).toEqual([
+      { path: 'init.kind', message: 'expected "model-version" (weights of a registered model version), got "run"' },
+    ]);
+    expect(issuesOf({ ...specInput(), init: { kind: 'model-version' } }).map((i) => i.path)).toEqual(['init.modelVersionId']);
+    expect(issuesOf({ ...specInput(), init: { kind: 'model-version', modelVersionId: '' } })[0]?.path).toBe('init.modelVersionId');
+    expect(issuesOf({ ...specInput(), init: { kind: 'model-version', modelVersionId: 'v', url: 'x' } }).map((i) => i.path)).toEqual(['init.url']);
+    expect(issuesOf({ ...specInput(), init: 'v-123' })[0]?.path).toBe('init');
   });
 });

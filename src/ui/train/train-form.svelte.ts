@@ -10,6 +10,7 @@ import { parseTrainSpec, type TrainDatasetContext } from '../../core/jobs/train-
 import { parseTrainSpecText, type SpecTextIssue } from '../../core/jobs/spec-text';
 import { defaultTrainSpec } from '../../core/jobs/train-defaults';
 import type { TrainFormSource } from '../runs/run-service';
+import { withFineTune, type FineTuneRequest } from './fine-tune';
 import {
   FIELD_IDS,
   cloneName,
@@ -54,6 +55,7 @@ export class TrainForm {
   #notes = $state<string[]>([]);
   #name = $state('');
   #nameEdited = $state(false);
+  #fineTuning = $state<string | null>(null);
 
   /** The settings of each family the user switched away from, for the current target. */
   #leftFamilies: Partial<Record<ModelFamily, { model: TrainSpec['model']; features: string[]; text: TrainSpec['featurization']['text'] }>> = {};
@@ -370,6 +372,28 @@ export class TrainForm {
   #edit(spec: TrainSpec): void {
     this.#spec = spec;
     if (this.#jsonText !== null && !this.jsonBlocked) this.discardJson();
+  }
+
+  /**
+   * Starts from a registered model's weights (from the catalog): chooses its target when none is chosen yet, then
+   * takes its model (and image size) and sets `init`. Returns why it cannot apply, or null when it did.
+   */
+  fineTune(request: FineTuneRequest): string | null {
+    if (!this.#spec || this.#target !== request.target) {
+      if (!this.context.dataset.columns.some((c) => c.name === request.target)) {
+        return `This dataset has no column "${request.target}", which ${request.label} predicts; choose a target and set "init" in the JSON to fine-tune anyway`;
+      }
+      this.target = request.target;
+      if (this.#targetError || !this.#spec) return this.#targetError ?? `"${request.target}" cannot be the target here`;
+    }
+    this.#edit(withFineTune(this.#snapshot() as TrainSpec, request));
+    this.#fineTuning = request.label;
+    return null;
+  }
+
+  /** The model being fine-tuned, when the form was opened for that (see `fineTune`). */
+  get fineTuning(): string | null {
+    return this.#spec?.init ? this.#fineTuning : null;
   }
 
   /** Stop the pending JSON check (the page is closing). */
