@@ -187,6 +187,11 @@ describe('MLflow sync', () => {
     expect(model?.versions.size).toBe(1);
     expect([...(model?.versions.values() ?? [])][0].run_id).toBe(remoteOne.info.run_id);
     expect(server.tracking.runs.size).toBe(2);
+    // Removing the alias here deletes it on the server (DELETE registered-models/alias), the version stays.
+    await page.getByRole('button', { name: 'Remove alias champion' }).click();
+    await expect.poll(() => server!.registry.models.get(MODEL)?.aliases.has('champion'), { timeout: 30_000 }).toBe(false);
+    expect(server.requests.filter((r) => r.method === 'DELETE' && r.path.endsWith('/registered-models/alias')).map((r) => r.body)).toEqual([{ name: MODEL, alias: 'champion' }]);
+    expect(model?.versions.size).toBe(1);
     await page.goto(`${labOrigin}/#/settings`);
     await page.getByTestId('sync-queue.row').filter({ hasText: `${MODEL} v1` }).filter({ hasText: 'Synced' }).waitFor({ timeout: 15_000 });
     await screenshot(page, 'sync-settings-synced');
@@ -230,6 +235,10 @@ describe('MLflow sync', () => {
     await second.page.locator('[data-testid="run.chart"] canvas').nth(1).waitFor();
     await second.page.waitForTimeout(500);
     expect(await second.page.getByRole('button', { name: 'Register model…' }).count()).toBe(0);
+    // Read-only: where it came from, and none of the actions that need the model files or the local run.
+    expect(await second.page.getByTestId('run.pulled').textContent()).toMatch(new RegExp(`Pulled from ${server.url.replace(/[.]/g, '\\.')}, experiment “${EXPERIMENT}” \\(read-only\\)`));
+    expect(await second.page.getByTestId('run.pulled').getByRole('link', { name: 'Open it in MLflow' }).getAttribute('href')).toMatch(new RegExp(`^${server.url.replace(/[.]/g, '\\.')}/#/experiments/\\d+/runs/[0-9a-f]+$`));
+    for (const name of ['Download ONNX', 'Export bundle…', 'Share…']) expect(await second.page.getByRole('button', { name }).count(), name).toBe(0);
     await screenshot(second.page, 'sync-remote-run');
     expect(await visibleText(second.page)).not.toContain(CANARY);
 

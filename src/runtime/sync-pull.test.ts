@@ -14,7 +14,7 @@ import { pushRun } from '../sync/push';
 import { loadRunSnapshot } from './sync-snapshots';
 import { makeTestRun, testTrainSpec } from '../test/storage-run-fixtures';
 import { makeWorkspaceDb, resetStorage } from '../test/storage-fixtures';
-import { pullExperimentRuns, specFromParams, unflattenParams } from './sync-pull';
+import { pullExperimentRuns, remoteRunToRecord, specFromParams, unflattenParams } from './sync-pull';
 
 const CANARY = 'canary-TOKEN-123';
 let server: MlflowTestServer | undefined;
@@ -48,6 +48,20 @@ describe('spec from params', () => {
     expect(specFromParams([])).toEqual({ ok: false, message: 'it has no params' });
     expect(() => unflattenParams([{ key: 'a.__proto__.x', value: '1' }], (_, v) => v)).toThrow('reserved');
     expect(unflattenParams([{ key: 'a.0.b', value: '1' }, { key: 'a.1.b', value: '2' }], (_, v) => Number(v))).toEqual({ a: [{ b: 1 }, { b: 2 }] });
+  });
+});
+
+describe('pulling parents and AutoML trials', () => {
+  it('skips sweeps, AutoML jobs and AutoML trials with the reason; a sweep trial comes back as a run', () => {
+    const origin = { trackingUri: 'http://127.0.0.1:5000', experimentName: 'iris', localExperimentId: 'x', now: 5 };
+    const spec = flattenParams(testTrainSpec());
+    const remote = (name: string, tags: Array<[string, string]>, params = spec) => ({ remoteRunId: `r-${name}`, experimentId: '1', name, status: 'FINISHED' as const, params, tags: tags.map(([key, value]) => ({ key, value })), latestMetrics: [], datasets: [] });
+    const sweep = remoteRunToRecord(remote('sweep', [['benchtop.kind', 'sweep']]), [], origin);
+    expect(sweep).toMatchObject({ ok: false, reason: expect.stringContaining('a sweep, a parent of runs') });
+    expect(remoteRunToRecord(remote('job', [['benchtop.kind', 'automl']], [{ key: 'target', value: 'y' }]), [], origin)).toMatchObject({ ok: false, reason: expect.stringContaining('an AutoML job') });
+    expect(remoteRunToRecord(remote('t1', [['benchtop.kind', 'trial'], ['benchtop.automl.family', 'knn']], [{ key: 'family', value: 'knn' }]), [], origin)).toMatchObject({ ok: false, reason: expect.stringContaining('trial of an AutoML job') });
+    const trial = remoteRunToRecord(remote('t2', [['benchtop.kind', 'trial'], ['mlflow.parentRunId', 'r-sweep']]), [], origin);
+    expect(trial.ok && trial.pulled.run.kind).toBe('train');
   });
 });
 

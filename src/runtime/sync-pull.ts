@@ -132,6 +132,13 @@ export function remoteRunToRecord(
   series: readonly RemoteMetricSeries[],
   origin: { trackingUri: string; experimentName: string; localExperimentId: string; now: number },
 ): RemoteRunConversion {
+  const parentKind = tag(remote.tags, 'benchtop.kind');
+  if (parentKind === 'sweep' || parentKind === 'automl') {
+    return { ok: false, name: remote.name, reason: `it is ${parentKind === 'sweep' ? 'a sweep' : 'an AutoML job'}, a parent of runs: pull brings back training runs (a sweep's trials come back as runs of their own)` };
+  }
+  if (tag(remote.tags, 'benchtop.automl.family') !== undefined) {
+    return { ok: false, name: remote.name, reason: 'it is a trial of an AutoML job (cross-validation scores, no training spec of its own): only training runs are pulled' };
+  }
   const status = remote.status === undefined ? undefined : STATUS[remote.status];
   if (status === undefined) return { ok: false, name: remote.name, reason: `it is ${remote.status?.toLowerCase() ?? 'in an unknown state'} on the server; pull again when it has ended` };
   const spec = specFromParams(remote.params);

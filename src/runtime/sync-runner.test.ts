@@ -4,7 +4,7 @@
  * nowhere but the Authorization header.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startMlflowServer, type MlflowServerOptions, type MlflowTestServer } from '../../e2e/fixtures/mlflow-server.mjs';
+import { startMlflowServer, type MlflowTestServer } from '../../e2e/fixtures/mlflow-server.mjs';
 import { appendMetrics } from '../storage/metrics';
 import { registerModelVersion } from '../storage/model-registration';
 import type { SyncQueueRecord } from '../storage/records';
@@ -19,65 +19,28 @@ import { FakeBroadcastHub } from '../test/runtime-broadcast';
 import { FakeLockManager } from '../test/runtime-locks';
 import { JobRuntime } from './job-runtime';
 import { syncAttemptOutcome } from './sync-outcome';
-import { SyncRunner, type NetworkStatus, type SyncRunnerEvent } from './sync-runner';
+import { type SyncRunner, type SyncRunnerEvent } from './sync-runner';
+import { FakeNetwork, itemOf, RUNNER_CANARY, startRunnerLab, stateIs, until, type RunnerLab } from './sync-runner-fixtures';
 
-const CANARY = 'canary-TOKEN-123';
+const CANARY = RUNNER_CANARY;
 
-/** A network switch for tests. */
-class FakeNetwork implements NetworkStatus {
-  isOnline = true;
-  readonly #listeners = new Set<(online: boolean) => void>();
-  online(): boolean {
-    return this.isOnline;
-  }
-  subscribe(listener: (online: boolean) => void): () => void {
-    this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
-  }
-  set(online: boolean): void {
-    this.isOnline = online;
-    for (const listener of this.#listeners) listener(online);
-  }
-}
-
+let lab: RunnerLab | undefined;
 let server: MlflowTestServer | undefined;
 let runner: SyncRunner | undefined;
 
 beforeEach(resetStorage);
 afterEach(async () => {
-  await runner?.stop();
+  await lab?.close();
+  lab = undefined;
   runner = undefined;
   await server?.close();
   server = undefined;
 });
 
-interface Setup {
-  db: WorkspaceDb;
-  server: MlflowTestServer;
-  network: FakeNetwork;
-  events: SyncRunnerEvent[];
-  token: { value: string | undefined };
-}
-
-async function setup(options: { server?: MlflowServerOptions; online?: boolean; autoSync?: boolean; timeoutMs?: number } = {}): Promise<Setup> {
-  const { db, workspaceId } = await makeWorkspaceDb();
-  server = await startMlflowServer({ token: CANARY, metricDedupe: false, ...options.server });
-  await writeSyncSettings(db, { trackingUri: server.url, experimentName: 'iris', autoSync: options.autoSync ?? true }, 0);
-  const network = new FakeNetwork();
-  network.isOnline = options.online ?? true;
-  const events: SyncRunnerEvent[] = [];
-  const token = { value: CANARY as string | undefined };
-  runner = new SyncRunner({
-    db,
-    workspaceId,
-    readToken: async () => token.value,
-    network,
-    retry: { baseMs: 20, maxMs: 100, maxAttempts: 10 },
-    transport: { timeoutMs: options.timeoutMs ?? 2000, backoff: { baseMs: 5, maxMs: 20, maxAttempts: 3 }, seed: 3, page: {} },
-    onEvent: (event) => events.push(event),
-  });
-  runner.start();
-  return { db, server, network, events, token };
+async function setup(options: Parameters<typeof startRunnerLab>[0] = {}): Promise<RunnerLab> {
+  lab = await startRunnerLab(options);
+  runner = lab.runner;
+  return lab;
 }
 
 /** A completed run with artifacts and a few epoch and batch metric points. */
@@ -91,21 +54,6 @@ async function trainedRun(db: WorkspaceDb) {
   return run;
 }
 
-async function until<T, U extends T = T>(read: () => Promise<T>, ok: ((value: T) => value is U) | ((value: T) => boolean), what: string, timeoutMs = 10_000): Promise<U> {
-  const start = Date.now();
-  for (;;) {
-    const value = await read();
-    if (ok(value)) return value as U;
-    if (Date.now() - start > timeoutMs) throw new Error(`Timed out waiting for ${what}: ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
-const itemOf = (db: WorkspaceDb, id: string) => () => db.syncQueue.get(id);
-const stateIs =
-  (...states: SyncQueueRecord['state'][]) =>
-  (item: SyncQueueRecord | undefined): item is SyncQueueRecord =>
-    item !== undefined && states.includes(item.state);
 const createCalls = (s: MlflowTestServer) => s.requests.filter((r) => r.path.endsWith('/runs/create') && r.status === 200).length;
 
 describe('sync runner', () => {

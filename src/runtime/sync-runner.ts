@@ -4,17 +4,20 @@
  * leader carries on from each item's stored push state, so an interrupted push is resumed, never repeated.
  *
  * On every change to the runs, the model versions, the queue or the sync settings (a `liveQuery`), one pass:
- * - with auto-sync on and a valid tracking URI, finished train and trial runs (ended after auto-sync was turned on)
- *   and model versions registered from a run are queued; a pushed item whose target changed since is queued again;
+ * - with auto-sync on and a valid tracking URI, finished train and trial runs and their parents (sweeps, AutoML jobs;
+ *   ended after auto-sync was turned on) and model versions registered from a run are queued; a pushed item whose
+ *   target changed since is queued again;
  * - while the browser says it is online, due items are pushed one at a time, runs before model versions (a version
- *   is registered from its run's files): `pushRun` / `pushModelVersion`, which are idempotent;
+ *   is registered from its run's files): `pushRun` / `pushModelVersion`, which are idempotent. A trial waits for its
+ *   parent's MLflow run (queuing the parent if needed) and is pushed nested under it (`mlflow.parentRunId`); a model
+ *   version's aliases removed here since its last push are deleted on the server;
  * - a failure is recorded per item (`sync-outcome.ts`): retried with backoff and `Retry-After`, or blocked on the
  *   token / CORS / a changed parameter, or failed; a timer wakes the runner for the next due item.
  * Going offline pauses it; coming back online tries at once the items that were waiting out a network failure.
  */
 import { liveQuery, type Subscription } from 'dexie';
 import { getMetaDb } from '../storage/connections';
-import type { SyncPushState, SyncQueueRecord } from '../storage/records';
+import type { RunRecord, SyncPushState, SyncQueueRecord } from '../storage/records';
 import { readSyncSettings, readSyncToken, SyncSettingKey, type SyncSettings } from '../storage/sync-settings';
 import {
   deferSyncItem,
@@ -232,11 +235,38 @@ export class SyncRunner {
     const snapshot = await loadRunSnapshot(db, item.targetId, settings.experimentName);
     if (!snapshot) throw new Error(`Run "${item.label}" was deleted from this workspace; remove this item`);
     if (snapshot.run.remote) throw new Error(`Run "${item.label}" was pulled from MLflow; it is not pushed back`);
+    const { parent } = snapshot;
+    const warnings: string[] = [];
+    if (parent && !parent.remote) {
+      // Nested as MLflow nests runs: the parent is pushed first, and the child carries its MLflow id.
+      const parentItem = await db.syncQueue.get(syncItemId('run', parent.id));
+      const remoteParentRunId = parentItem?.pushState.remoteRunId;
+      if (remoteParentRunId === undefined) return this.#waitForParent(parent, parentItem);
+      snapshot.remoteParentRunId = remoteParentRunId;
+    } else if (snapshot.run.parentId !== undefined && !parent) {
+      warnings.push(`Its parent run (${snapshot.run.parentId}) was deleted from this workspace: pushed as a run of its own, not nested.`);
+    }
     const result = await pushRun(client, snapshot, { ...item.pushState }, {
       signal: this.#abort.signal,
       onState: (state) => saveSyncPushState(db, item.id, { ...item.pushState, ...state }, this.#now()),
     });
-    return { pushState: { ...item.pushState, ...result.state }, sourceUpdatedAt: snapshot.run.updatedAt, warnings: result.warnings, created: result.created };
+    return { pushState: { ...item.pushState, ...result.state }, sourceUpdatedAt: snapshot.run.updatedAt, warnings: [...warnings, ...result.warnings], created: result.created };
+  }
+
+  /**
+   * A trial waits for its parent's MLflow run: the parent is queued if it is not (even while it still runs: it is
+   * pushed as RUNNING, and again once it ends), and the trial is tried again shortly after the parent's turn.
+   */
+  async #waitForParent(parent: RunRecord, parentItem: SyncQueueRecord | undefined): Promise<PushOutcome> {
+    const soon = this.#now() + PARENT_WAIT_MS;
+    if (!parentItem) {
+      await enqueueSyncItem(this.#db, { kind: 'run', targetId: parent.id, label: parent.name, sourceUpdatedAt: parent.updatedAt }, this.#now());
+      return { deferUntil: soon, reason: `its parent “${parent.name}” was queued first` };
+    }
+    if (parentItem.state === 'failed' || parentItem.state === 'blocked') {
+      throw new SyncError({ kind: 'invalid', message: `Its parent run “${parentItem.label}” could not be pushed: ${parentItem.lastError?.message ?? parentItem.state}. Retry the parent first.` });
+    }
+    return { deferUntil: Math.max(soon, parentItem.nextAttemptAt), reason: `waiting for its parent “${parentItem.label}”` };
   }
 
   async #pushModelVersion(client: MlflowClient, item: SyncQueueRecord): Promise<PushOutcome> {
@@ -274,6 +304,8 @@ export class SyncRunner {
       remoteRunId,
       artifactPath: MODEL_ARTIFACT_FOLDER,
       aliases,
+      // Set by the last push: those removed here since are deleted on the server.
+      previousAliases: item.pushState.aliases ?? [],
       ...(description ? { description } : {}),
       tags: [{ key: 'benchtop.model_version', value: String(version.version) }],
     }, { signal: this.#abort.signal });
@@ -297,13 +329,16 @@ export class SyncRunner {
   }
 }
 
+/** How long a trial waits before looking again for its parent's MLflow run (the parent goes first meanwhile). */
+const PARENT_WAIT_MS = 250;
+
 /** What one attempt on an item ended with (besides an error). */
 type PushOutcome =
   | { deferUntil?: undefined; reason?: undefined; pushState: SyncPushState; sourceUpdatedAt: number; warnings: string[]; created: boolean }
   | { deferUntil: number; reason?: string };
 
 /**
- * Queues what sync pushes: finished train and trial runs made here and model versions registered from a run, those
+ * Queues what sync pushes: finished train, trial, sweep and AutoML runs made here and model versions registered from a run, those
  * that ended (or were registered) at or after `since` and have no item yet, plus pushed items whose target changed
  * since their push. Returns the ids of the items queued.
  */

@@ -4,6 +4,7 @@
  * the MLflow run (where MLflow keeps a run's model and where the registered version's `source` points); the other
  * files (`evaluation.json`, plots, reports) at the root of the run's artifacts.
  */
+import { AUTOML_MODEL_FILE } from '../protocol/automl';
 import { listArtifacts, getArtifact } from '../storage/artifacts';
 import { RUN_MODEL_FILES } from '../storage/model-registration';
 import type { ModelRecord, ModelVersionRecord, RunRecord } from '../storage/records';
@@ -14,13 +15,16 @@ import type { RunSnapshot } from '../sync/push';
 /** Folder of the model files in an MLflow run's artifacts. */
 export const MODEL_ARTIFACT_FOLDER = 'model';
 
-/** Run kinds that are pushed: runs that train a model (a sweep's parent has no model and no metrics of its own). */
-export const SYNCED_RUN_KINDS: ReadonlySet<RunRecord['kind']> = new Set(['train', 'trial']);
+/**
+ * Run kinds that are pushed: runs that train a model, and the parents of trials (a sweep, an AutoML job), which MLflow
+ * shows with their trials nested under them (`mlflow.parentRunId`).
+ */
+export const SYNCED_RUN_KINDS: ReadonlySet<RunRecord['kind']> = new Set(['train', 'trial', 'sweep', 'automl']);
 
 /** Statuses after which a run no longer changes by itself: it is pushed then. */
 export const FINAL_RUN_STATUSES: ReadonlySet<RunRecord['status']> = new Set(['completed', 'failed', 'canceled']);
 
-const MODEL_FILE_NAMES: ReadonlySet<string> = new Set([RUN_MODEL_FILES.model, RUN_MODEL_FILES.weights, RUN_MODEL_FILES.featurizer, RUN_MODEL_FILES.signature]);
+const MODEL_FILE_NAMES: ReadonlySet<string> = new Set([RUN_MODEL_FILES.model, RUN_MODEL_FILES.weights, RUN_MODEL_FILES.featurizer, RUN_MODEL_FILES.signature, AUTOML_MODEL_FILE]);
 
 /** The MLflow artifact path of a run artifact: model files under `model/`, the rest as named. */
 export function remoteArtifactName(name: string): string {
@@ -32,7 +36,10 @@ export function isSyncableRun(run: RunRecord): boolean {
   return SYNCED_RUN_KINDS.has(run.kind) && FINAL_RUN_STATUSES.has(run.status) && run.remote === undefined;
 }
 
-/** A run, its metric points and its files, as `pushRun` reads them. Undefined when the run is gone. */
+/**
+ * A run, its metric points and its files, as `pushRun` reads them, with its parent (a trial's sweep or AutoML job)
+ * and its children (a parent's trials). Undefined when the run is gone.
+ */
 export async function loadRunSnapshot(db: WorkspaceDb, runId: string, experimentName: string): Promise<RunSnapshot | undefined> {
   const run = await db.runs.get(runId);
   if (!run) return undefined;
@@ -49,7 +56,9 @@ export async function loadRunSnapshot(db: WorkspaceDb, runId: string, experiment
       return record.data;
     },
   }));
-  return { run, experimentName, metrics, artifacts, ...(dataset ? { datasetName: dataset.name } : {}) };
+  const parent = run.parentId === undefined ? undefined : await db.runs.get(run.parentId);
+  const children = run.kind === 'sweep' || run.kind === 'automl' ? await db.runs.where('parentId').equals(runId).toArray() : undefined;
+  return { run, experimentName, metrics, artifacts, ...(dataset ? { datasetName: dataset.name } : {}), ...(parent ? { parent } : {}), ...(children ? { children } : {}) };
 }
 
 /** A model version with its model, or undefined when either is gone. */

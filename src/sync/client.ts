@@ -220,6 +220,14 @@ export class MlflowClient {
     await this.transport.request('POST', `${API}/registered-models/alias`, { json: { name, alias, version }, idempotent: true });
   }
 
+  /**
+   * Removes `alias` from registered model `name` (MLflow: no error when the alias is already gone; the model must
+   * exist). The request body is JSON, as MLflow's handler reads a DELETE's parameters from its body only.
+   */
+  async deleteRegisteredModelAlias(name: string, alias: string): Promise<void> {
+    await this.transport.request('DELETE', `${API}/registered-models/alias`, { json: { name, alias }, idempotent: true });
+  }
+
   async getModelVersionByAlias(name: string, alias: string): Promise<MlflowModelVersion | undefined> {
     return (await this.#orUndefined(this.#call('modelVersion', 'GET', `${API}/registered-models/alias`, { query: { name, alias } })))?.model_version;
   }

@@ -21,6 +21,7 @@ import {
   MAX_TAGS_PER_BATCH,
 } from './mlflow-limits';
 import type { MlflowKeyValue, MlflowRunStatus } from './mlflow-wire';
+import { automlMetrics, automlTags, parentOrTrialParams } from './mapping-parents';
 
 /** The tag holding the Benchtop run id: how a push finds a run it created before (never a second run). */
 export const RUN_ID_TAG = 'benchtop.run_id';
@@ -90,8 +91,12 @@ export function mlflowStatus(status: RunRecord['status']): MlflowRunStatus {
 export interface RunContext {
   /** The dataset's name, for the dataset input (the record has only its id). */
   datasetName?: string;
-  /** The MLflow id of the parent run (a sweep), once the parent is pushed: MLflow then nests the trial under it. */
+  /** The MLflow id of the parent run (a sweep or an AutoML job), once the parent is pushed: MLflow then nests the trial under it. */
   remoteParentRunId?: string;
+  /** The local parent run of a trial (an AutoML trial's metric is named after its parent's primary metric). */
+  parent?: RunRecord;
+  /** The child runs of a parent (an AutoML job's leaderboard series is read from its trials). */
+  children?: readonly RunRecord[];
 }
 
 /** A run as MLflow records it. */
@@ -111,7 +116,7 @@ export function mapRun(run: RunRecord, context: RunContext = {}): RunMapping {
   const final = status === 'FINISHED' || status === 'FAILED' || (status === 'KILLED' && run.status === 'canceled');
   return {
     runName: run.name,
-    params: flattenParams(run.spec),
+    params: parentOrTrialParams(run, flattenParams) ?? flattenParams(run.spec),
     tags: runTags(run, context),
     status,
     startTime: Math.round(run.startedAt ?? run.createdAt),
@@ -141,6 +146,7 @@ function runTags(run: RunRecord, context: RunContext): MlflowKeyValue[] {
     ['benchtop.trial.number', run.trial?.number],
     ['benchtop.trial.stopped_early', run.trial?.stoppedEarly],
     ['benchtop.sweep.stop_reason', run.sweep?.stopReason],
+    ...automlTags(run),
     ['mlflow.runName', run.name],
     ['mlflow.note.content', run.notes],
     ['mlflow.parentRunId', context.remoteParentRunId],
@@ -169,10 +175,14 @@ export interface MappedMetric extends MetricToLog {
 }
 
 /**
- * A run's metric points for MLflow, ordered by key then step; plus, once the run has ended, the summary values that
- * have no series of their own (`test_accuracy`...), at the last epoch and the end time.
+ * A run's metric points for MLflow, ordered by key then step; plus the points an AutoML record carries without a
+ * series (a trial's cross-validated score, a job's leaderboard: `mapping-parents.ts`) for keys that have no stored
+ * series, and, once the run has ended, the summary values that have no series of their own (`test_accuracy`...), at
+ * the last epoch and the end time.
  */
-export function mapMetrics(run: RunRecord, points: readonly MetricRecord[]): MappedMetric[] {
+export function mapMetrics(run: RunRecord, stored: readonly MetricRecord[], context: Pick<RunContext, 'parent' | 'children'> = {}): MappedMetric[] {
+  const storedKeys = new Set(stored.map((p) => p.key));
+  const points = [...stored, ...automlMetrics(run, context).filter((p) => !storedKeys.has(p.key))];
   const out: MappedMetric[] = points.map((p) => ({ localKey: p.key, key: mlflowKey(p.key), value: p.value, timestamp: Math.round(p.time), step: p.step }));
   const ended = run.status === 'completed' || run.status === 'failed' || run.status === 'canceled';
   if (ended) {

@@ -234,6 +234,27 @@ describe('MLflow test server: model registry', () => {
     expect(search.json.model_versions.map((v: { version: string }) => v.version)).toEqual(['2']);
     expect((await call('GET', `${API}/registered-models/get?name=nope`)).status).toBe(404);
   });
+
+  it('deletes an alias as MLflow does: parameters from the JSON body only, no error when already gone', async () => {
+    await start();
+    await call('POST', `${API}/registered-models/create`, { json: { name: 'titanic' } });
+    await call('POST', `${API}/model-versions/create`, { json: { name: 'titanic', source: 'mlflow-artifacts:/1/r/artifacts/model', run_id: 'r' } });
+    await call('POST', `${API}/registered-models/alias`, { json: { name: 'titanic', alias: 'champion', version: '1' } });
+    // Query parameters are not read for DELETE: the name is missing.
+    const byQuery = await call('DELETE', `${API}/registered-models/alias?name=titanic&alias=champion`);
+    expect(byQuery.status).toBe(400);
+    expect(byQuery.json).toMatchObject({ error_code: 'INVALID_PARAMETER_VALUE', message: expect.stringContaining("'name'") });
+    expect((await call('GET', `${API}/registered-models/alias?name=titanic&alias=champion`)).status).toBe(200);
+    expect((await call('DELETE', `${API}/registered-models/alias`, { json: { name: 'titanic', alias: 'champion' } })).status).toBe(200);
+    const gone = await call('GET', `${API}/registered-models/alias?name=titanic&alias=champion`);
+    expect(gone.status).toBe(404);
+    expect(gone.json.error_code).toBe('RESOURCE_DOES_NOT_EXIST');
+    expect((await call('GET', `${API}/registered-models/get?name=titanic`)).json.registered_model.aliases).toEqual([]);
+    // Deleting it again is no error; an unknown model and a reserved alias name are.
+    expect((await call('DELETE', `${API}/registered-models/alias`, { json: { name: 'titanic', alias: 'champion' } })).status).toBe(200);
+    expect((await call('DELETE', `${API}/registered-models/alias`, { json: { name: 'nope', alias: 'champion' } })).status).toBe(404);
+    expect((await call('DELETE', `${API}/registered-models/alias`, { json: { name: 'titanic', alias: 'latest' } })).status).toBe(400);
+  });
 });
 
 describe('MLflow test server: token, CORS and faults', () => {

@@ -22,13 +22,13 @@ describe('pushModelVersion', () => {
     const remoteRunId = await pushedRun(ctx);
     const snapshot: ModelVersionSnapshot = { modelName: 'titanic-survival', modelVersionId: 'mv-1', remoteRunId, artifactPath: 'model', aliases: ['champion'] };
     const first = await pushModelVersion(ctx.client, snapshot);
-    expect(first).toEqual({ version: '1', created: true, aliasesSet: ['champion'] });
+    expect(first).toEqual({ version: '1', created: true, aliasesSet: ['champion'], aliasesRemoved: [] });
     const model = server.registry.models.get('titanic-survival')!;
     expect(model.versions.get('1')).toMatchObject({ run_id: remoteRunId, source: `mlflow-artifacts:/1/${remoteRunId}/artifacts/model` });
     expect(model.aliases.get('champion')).toBe('1');
 
     const again = await pushModelVersion(ctx.client, snapshot);
-    expect(again).toEqual({ version: '1', created: false, aliasesSet: [] });
+    expect(again).toEqual({ version: '1', created: false, aliasesSet: [], aliasesRemoved: [] });
     expect(model.versions.size).toBe(1);
   });
 
@@ -42,6 +42,36 @@ describe('pushModelVersion', () => {
     expect(second.version).toBe('2');
     const aliases = server.registry.models.get('m')!.aliases;
     expect(Object.fromEntries(aliases)).toEqual({ champion: '2', challenger: '2' });
+  });
+
+  it('deletes on the server an alias removed here, but not one moved to another version since', async () => {
+    const ctx = await serverAndClient();
+    server = ctx.server;
+    const a = await pushedRun(ctx, 'run-a');
+    const b = await pushedRun(ctx, 'run-b');
+    const va = { modelName: 'm', modelVersionId: 'mv-a', remoteRunId: a, artifactPath: 'model' };
+    const vb = { modelName: 'm', modelVersionId: 'mv-b', remoteRunId: b, artifactPath: 'model' };
+    await pushModelVersion(ctx.client, { ...va, aliases: ['champion', 'staging'] });
+    const aliases = server.registry.models.get('m')!.aliases;
+    expect(Object.fromEntries(aliases)).toEqual({ champion: '1', staging: '1' });
+
+    // `staging` removed from v1 here: deleted there.
+    const removed = await pushModelVersion(ctx.client, { ...va, aliases: ['champion'], previousAliases: ['champion', 'staging'] });
+    expect(removed.aliasesRemoved).toEqual(['staging']);
+    expect(Object.fromEntries(aliases)).toEqual({ champion: '1' });
+    const deletes = server.requests.filter((r) => r.method === 'DELETE');
+    expect(deletes.map((r) => r.body)).toEqual([{ name: 'm', alias: 'staging' }]);
+
+    // `champion` moved to v2 (v2 pushed first): v1's push leaves it on v2.
+    await pushModelVersion(ctx.client, { ...vb, aliases: ['champion'] });
+    const moved = await pushModelVersion(ctx.client, { ...va, aliases: [], previousAliases: ['champion'] });
+    expect(moved.aliasesRemoved).toEqual([]);
+    expect(Object.fromEntries(aliases)).toEqual({ champion: '2' });
+
+    // Repeating a removal is harmless: nothing points here any more, nothing is sent.
+    const before = server.requests.filter((r) => r.method === 'DELETE').length;
+    expect((await pushModelVersion(ctx.client, { ...va, aliases: [], previousAliases: ['staging'] })).aliasesRemoved).toEqual([]);
+    expect(server.requests.filter((r) => r.method === 'DELETE').length).toBe(before);
   });
 
   it('creates one version when the answer to model-versions/create is lost', async () => {

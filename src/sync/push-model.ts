@@ -1,7 +1,8 @@
 /**
  * @file Registering a Benchtop model version in MLflow's model registry, idempotently: the registered model is
  * created when missing, the version is found again by its `benchtop.model_version_id` tag before one is created (a
- * retry never adds a second version), and aliases (`champion`...) are pointed at it.
+ * retry never adds a second version), aliases (`champion`...) are pointed at it, and aliases removed here since the
+ * last push are deleted there (`DELETE registered-models/alias`) while they still point at it.
  */
 import { Backoff, withRetry, type BackoffPolicy, type Sleep } from './backoff';
 import { filterLiteral, type MlflowClient } from './client';
@@ -26,6 +27,11 @@ export interface ModelVersionSnapshot {
   description?: string;
   /** Aliases to point at this version. */
   aliases?: readonly string[];
+  /**
+   * Aliases an earlier push pointed at this version. Those no longer in `aliases` were removed here: they are deleted
+   * on the server, unless the server's alias now points at another version (moved there since; left alone).
+   */
+  previousAliases?: readonly string[];
   tags?: readonly MlflowKeyValue[];
 }
 
@@ -35,6 +41,8 @@ export interface ModelPushResult {
   version: string;
   created: boolean;
   aliasesSet: string[];
+  /** Aliases deleted on the server (removed here since the last push). */
+  aliasesRemoved: string[];
 }
 
 /** Options of {@link pushModelVersion}. */
@@ -51,7 +59,7 @@ export async function pushModelVersion(client: MlflowClient, snapshot: ModelVers
   if (name === '' || name.length > 256) throw invalid(`Registered model name "${name.slice(0, 80)}" is not valid; expected 1 to 256 characters`);
   const pathProblem = artifactPathProblem(snapshot.artifactPath);
   if (pathProblem !== undefined) throw invalid(`Model artifact path "${snapshot.artifactPath.slice(0, 80)}" is refused: ${pathProblem}`);
-  for (const alias of snapshot.aliases ?? []) {
+  for (const alias of [...(snapshot.aliases ?? []), ...(snapshot.previousAliases ?? [])]) {
     const problem = aliasProblem(alias);
     if (problem !== undefined) throw invalid(`Alias "${alias.slice(0, 80)}" is not valid in MLflow: ${problem}`);
   }
@@ -105,7 +113,17 @@ export async function pushModelVersion(client: MlflowClient, snapshot: ModelVers
     await client.setRegisteredModelAlias(name, alias, version.version);
     aliasesSet.push(alias);
   }
-  return { version: version.version, created, aliasesSet };
+  const aliasesRemoved: string[] = [];
+  const wanted = new Set(snapshot.aliases ?? []);
+  for (const alias of snapshot.previousAliases ?? []) {
+    if (wanted.has(alias)) continue;
+    // Only where it still points here: an alias moved to another version (by its own push) is that version's now.
+    const holder = await client.getModelVersionByAlias(name, alias);
+    if (holder?.version !== version.version) continue;
+    await client.deleteRegisteredModelAlias(name, alias);
+    aliasesRemoved.push(alias);
+  }
+  return { version: version.version, created, aliasesSet, aliasesRemoved };
 }
 
 /** The version of `name` created from this run for this Benchtop model version, if any. */

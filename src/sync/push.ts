@@ -132,7 +132,7 @@ export async function pushRun(client: MlflowClient, snapshot: RunSnapshot, previ
     }, retry);
   }
 
-  const metrics = await pendingMetrics(client, remote, mapMetrics(snapshot.run, snapshot.metrics), state, located.found || state.metricsInFlight === true);
+  const metrics = await pendingMetrics(client, remote, mapMetrics(snapshot.run, snapshot.metrics, snapshot), state, located.found || state.metricsInFlight === true);
   const batches = packBatches({ metrics });
   for (const [index, batch] of batches.entries()) {
     options.onProgress?.({ phase: 'metrics', done: index, total: batches.length });

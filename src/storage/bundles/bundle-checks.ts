@@ -4,7 +4,7 @@
  * as the registry requires them, and the views equal to what the records say.
  */
 import { checkAlias } from '../model-aliases';
-import { checkModelCard } from '../model-registration';
+import { checkModelCard, REGISTRABLE_RUN_KINDS } from '../model-registration';
 import { checkModelSignature } from '../model-signature';
 import { checkModelDescription, checkModelName, checkModelTags } from '../models';
 import { LINEAGE_ENTRY, MODEL_ENTRIES, PARENT_RUN_KINDS, runEntry, type BundleKind, type BundleManifest } from './bundle-format';
@@ -13,8 +13,8 @@ import { bundleFail } from './bundle-zip-reader';
 import type { DataCard } from './data-card';
 import type { BundleModel, BundleRun } from './read-bundle';
 
-/** Run kinds a model version can come from. */
-const MODEL_SOURCE_KINDS = new Set(['train', 'trial']);
+/** Run kinds a model version can come from (an AutoML job: its refit model). */
+const MODEL_SOURCE_KINDS: ReadonlySet<string> = new Set(REGISTRABLE_RUN_KINDS);
 
 /** Checks the runs of a bundle of `kind` among themselves and against the data cards. */
 export function checkBundleRuns(kind: BundleKind, runs: readonly BundleRun[], cards: readonly DataCard[]): void {
@@ -38,15 +38,19 @@ export function checkBundleRuns(kind: BundleKind, runs: readonly BundleRun[], ca
   }
   const [root, ...rest] = runs;
   if (kind === 'run' && PARENT_RUN_KINDS.includes(root.run.kind)) throw bundleFail(`A run bundle holds a ${root.run.kind} run; parents of runs travel as sweep bundles, with their children`);
-  if (kind === 'modelVersion' && root && !MODEL_SOURCE_KINDS.has(root.run.kind)) throw bundleFail(`The source run of a model version is a ${root.run.kind} run; expected a train or trial run`);
+  if (kind === 'modelVersion' && root && !MODEL_SOURCE_KINDS.has(root.run.kind)) throw bundleFail(`The source run of a model version is a ${root.run.kind} run; expected a ${[...MODEL_SOURCE_KINDS].join(', ')} run`);
   if (kind !== 'sweep') return;
   if (!PARENT_RUN_KINDS.includes(root.run.kind)) throw bundleFail(`${runEntry(0, 'run.json')} is a ${root.run.kind} run; a sweep bundle starts with its sweep (or another parent run)`);
   if (root.run.kind === 'sweep' && (typeof root.run.sweep !== 'object' || root.run.sweep === null)) throw bundleFail(`${runEntry(0, 'run.json')} is a sweep without its sweep spec`);
+  if (root.run.automl !== undefined && (typeof root.run.automl !== 'object' || root.run.automl === null || typeof root.run.automl.spec !== 'object' || root.run.automl.spec === null)) {
+    throw bundleFail(`${runEntry(0, 'run.json')} is an AutoML job without its AutoML spec`);
+  }
   const numbers = new Set<number>();
   for (const [n, { run }] of rest.entries()) {
     const where = runEntry(n + 1, 'run.json');
     if (PARENT_RUN_KINDS.includes(run.kind) || run.parentId !== root.run.id) throw bundleFail(`${where} is not a child run of the bundle's ${root.run.kind}`);
     if (root.run.kind === 'sweep' && run.kind !== 'trial') throw bundleFail(`${where} is a ${run.kind} run; a sweep's children are trials`);
+    if (run.automlTrial !== undefined && (root.run.kind !== 'automl' || run.kind !== 'trial')) throw bundleFail(`${where} is an AutoML trial outside an AutoML job`);
     if (run.trial === undefined) continue;
     const number = run.trial.number;
     if (typeof number !== 'number' || !Number.isInteger(number) || number < 0) throw bundleFail(`${where} has no valid trial number`);

@@ -4,9 +4,9 @@
  * read, model version ids) once the importer has decided where each record goes.
  *
  * Same content means the same work, whatever was edited around it since: kind, status, parent, seed, the spec (without
- * which local dataset version it is bound to), the sweep or trial state, the summary, every metric point, every log
- * line and every artifact's name and SHA-256. Names, tags, notes and times are left out: a run renamed after an
- * earlier import is still that run.
+ * which local dataset version it is bound to), the sweep, trial or AutoML state (without the ids of other records,
+ * which a copy changes), the summary, every metric point, every log line and every artifact's name and SHA-256.
+ * Names, tags, notes and times are left out: a run renamed after an earlier import is still that run.
  */
 import type { LineageRef } from '../../protocol/run';
 import type { TrainSpec } from '../../protocol/train';
@@ -42,11 +42,26 @@ export function runContentKey(
     unboundSpec(run.spec),
     sweep,
     run.trial ? { ...run.trial, value: run.trial.value === undefined ? null : num(run.trial.value) } : null,
+    automlKey(run),
     run.summary.map((m) => [m.key, num(m.value)]),
     [...metrics].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.step - b.step)).map((m) => [m.key, m.step, num(m.value)]),
     [...logs].sort((a, b) => a.seq - b.seq).map((l) => [l.seq, l.level, l.message]),
     [...artifacts].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)).map((a) => [a.name, a.sha256]),
   ]);
+}
+
+/**
+ * The AutoML state of a parent or trial, as content: the best trial by number (its run id is the record's, which a
+ * copy changes) and no model artifact id (the artifact itself is compared by name and SHA-256); numbers as `num` has them.
+ */
+function automlKey(run: RunRecord): unknown {
+  if (run.automlTrial) {
+    const t = run.automlTrial;
+    return { trial: { ...t, foldScores: t.foldScores.map(num), mean: num(t.mean), std: num(t.std) } };
+  }
+  if (!run.automl) return null;
+  const { bestTrial, modelArtifactId: _artifact, ...info } = run.automl;
+  return JSON.parse(JSON.stringify({ ...info, bestTrial: bestTrial ? [bestTrial.trial, bestTrial.family, num(bestTrial.mean), num(bestTrial.std)] : null }, (_key, value: unknown) => (typeof value === 'number' ? num(value) : value)));
 }
 
 /** The content key of a model version: its format, files (names and SHA-256) and signature. */
@@ -104,6 +119,14 @@ export function rewriteRun(run: RunRecord, target: { id: string; parentId: strin
       ...run.sweep,
       spec: { ...run.sweep.spec, base: bindSpec(run.sweep.spec.base, maps) },
       ...(best ? { best: { ...best, runId: maps.runs.get(best.runId) ?? best.runId } } : {}),
+    };
+  }
+  if (run.automl) {
+    const { bestTrial, modelArtifactId } = run.automl;
+    next.automl = {
+      ...run.automl,
+      ...(bestTrial ? { bestTrial: { ...bestTrial, runId: maps.runs.get(bestTrial.runId) ?? bestTrial.runId } } : {}),
+      ...(modelArtifactId === undefined ? {} : { modelArtifactId: maps.artifacts.get(modelArtifactId) ?? modelArtifactId }),
     };
   }
   return next;

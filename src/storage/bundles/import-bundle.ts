@@ -36,8 +36,8 @@ export interface BundleImportResult {
   kind: BundleKind;
   /** The bundle's title (untrusted: shown as text). */
   title: string;
-  /** Where the imported root is now: a run, a sweep, or a model version of a model. */
-  root: { kind: 'run' | 'sweep'; id: string } | { kind: 'modelVersion'; modelId: string; versionId: string };
+  /** Where the imported root is now: a run, a sweep, an AutoML job, or a model version of a model. */
+  root: { kind: 'run' | 'sweep' | 'automl'; id: string } | { kind: 'modelVersion'; modelId: string; versionId: string };
   /** The parent of a `sweep` bundle (a sweep, an AutoML search...): its kind, and what became of it. */
   parent?: { kind: RunKind; counts: RunCounts };
   /** Runs of their own: the run of a run bundle, the source run of a model version. */
@@ -288,7 +288,7 @@ async function writeModelVersion(db: WorkspaceDb, bundle: ReadBundle, decision: 
 function rootOf(bundle: ReadBundle, runIds: ReadonlyMap<string, string>, model: ModelDecision | undefined): BundleImportResult['root'] {
   if (model) return { kind: 'modelVersion', modelId: model.modelId, versionId: model.versionId };
   const root = bundle.runs[0].run;
-  return { kind: root.kind === 'sweep' ? 'sweep' : 'run', id: runIds.get(root.id) ?? root.id };
+  return { kind: root.kind === 'sweep' || root.kind === 'automl' ? root.kind : 'run', id: runIds.get(root.id) ?? root.id };
 }
 
 /** Appends a note to a run's notes, keeping within `MAX_NOTES_LENGTH`. */

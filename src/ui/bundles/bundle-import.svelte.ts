@@ -38,6 +38,7 @@ export function rootLink(result: BundleImportResult): BundleImportOutcome['open'
     return { route: { name: 'model', modelId: root.modelId, ...(result.modelVersion ? { version: result.modelVersion.version } : {}) }, label: 'Open the model version' };
   }
   if (root.kind === 'sweep') return { route: { name: 'sweep', sweepId: root.id }, label: 'Open the sweep' };
+  if (root.kind === 'automl') return { route: { name: 'automl', runId: root.id }, label: 'Open the AutoML job' };
   return { route: { name: 'run', runId: root.id }, label: 'Open the run' };
 }
 

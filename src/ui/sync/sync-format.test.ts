@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { SyncQueueRecord } from '../../storage/records';
-import { formatWait, syncBadgeText, syncCounts, syncItemDetail } from './sync-format';
+import { formatWait, pulledFromText, remoteRunPageUrl, syncBadgeText, syncCounts, syncItemDetail } from './sync-format';
 
 const item = (changes: Partial<SyncQueueRecord>): SyncQueueRecord => ({
   id: 'run:r1',
@@ -32,5 +32,14 @@ describe('sync words', () => {
     expect(formatWait(5 * 60_000)).toBe('in 5 min');
     expect(syncBadgeText('done')).toBe('synced');
     expect(syncBadgeText('blocked')).toBe('sync blocked');
+  });
+
+  it('words where a pulled run came from, and links its MLflow page only over http(s)', () => {
+    const remote = { trackingUri: 'https://mlflow.example/team/', experimentId: '4', experimentName: 'iris', runId: 'ab12' };
+    expect(pulledFromText(remote)).toBe('https://mlflow.example/team/, experiment “iris”');
+    expect(remoteRunPageUrl(remote)).toBe('https://mlflow.example/team/#/experiments/4/runs/ab12');
+    expect(remoteRunPageUrl({ ...remote, trackingUri: 'http://127.0.0.1:5000' })).toBe('http://127.0.0.1:5000/#/experiments/4/runs/ab12');
+    expect(remoteRunPageUrl({ ...remote, runId: '../x?y' })).toBe('https://mlflow.example/team/#/experiments/4/runs/..%2Fx%3Fy');
+    for (const trackingUri of ['javascript:alert(1)', 'data:text/html,x', 'not a url', 'https://user:pw@mlflow.example']) expect(remoteRunPageUrl({ ...remote, trackingUri }), trackingUri).toBeUndefined();
   });
 });

@@ -1,7 +1,7 @@
 /**
- * @file Words for sync queue items and sync badges (pure).
+ * @file Words for sync queue items, sync badges and pulled runs (pure).
  */
-import type { SyncItemState, SyncQueueRecord } from '../../storage/records';
+import type { RemoteRunOrigin, SyncItemState, SyncQueueRecord } from '../../storage/records';
 
 /** Each item state in a word or two. */
 export const SYNC_STATE_LABELS: Readonly<Record<SyncItemState, string>> = Object.freeze({
@@ -55,4 +55,25 @@ export function syncCounts(items: readonly Pick<SyncQueueRecord, 'state'>[]): st
     .filter(([, n]) => n > 0)
     .map(([state, n]) => `${n} ${SYNC_STATE_LABELS[state].toLowerCase()}`)
     .join(' · ');
+}
+
+/** Where a pulled run came from, in words: `http://mlflow.example:5000`, experiment “iris”. */
+export function pulledFromText(remote: Pick<RemoteRunOrigin, 'trackingUri' | 'experimentName'>): string {
+  return `${remote.trackingUri}, experiment “${remote.experimentName}”`;
+}
+
+/**
+ * The MLflow UI page of a pulled run (`<tracking URI>/#/experiments/<id>/runs/<run id>`), or undefined when the stored
+ * URI is not http(s) (a record from an imported file is not trusted to hold a safe link).
+ */
+export function remoteRunPageUrl(remote: Pick<RemoteRunOrigin, 'trackingUri' | 'experimentId' | 'runId'>): string | undefined {
+  let base: URL;
+  try {
+    base = new URL(remote.trackingUri);
+  } catch {
+    return undefined;
+  }
+  if ((base.protocol !== 'http:' && base.protocol !== 'https:') || base.username !== '' || base.password !== '') return undefined;
+  const root = `${base.origin}${base.pathname.replace(/\/+$/, '')}`;
+  return `${root}/#/experiments/${encodeURIComponent(remote.experimentId)}/runs/${encodeURIComponent(remote.runId)}`;
 }
