@@ -62,6 +62,7 @@ describe('automl', () => {
     await page.getByText('Detected task: multiclass classification (3 classes)').waitFor();
     expect(await page.getByLabel('Time budget (seconds)', { exact: true }).inputValue()).toBe('60');
     expect(await page.getByLabel('Folds', { exact: true }).inputValue()).toBe('5');
+    expect(await page.getByLabel('Trials at once', { exact: true }).inputValue()).toBe('2');
     expect(await page.getByRole('group', { name: 'Model families' }).getByRole('checkbox', { checked: true }).count()).toBe(7);
 
     // A bad field is named in the error summary, which links to the control.
@@ -76,6 +77,14 @@ describe('automl', () => {
     await screenshot(page, 'automl-form');
 
     // Start from the keyboard: Enter in the field submits the form.
+    // Trials run in parallel: the AutoML worker starts 2 nested fit workers and logs how many fits overlapped.
+    const overlap = new Promise<string>((resolve) => {
+      const onConsole = (message: { text(): string }) => {
+        if (/trials at a time/.test(message.text())) resolve(message.text());
+      };
+      page.on('console', onConsole);
+      page.on('worker', (w) => w.on('console', onConsole));
+    });
     await trials.press('Enter');
     await page.waitForURL(/#\/automl\/[^/]+$/, { timeout: 15_000 });
     const status = page.getByTestId('run.status');
@@ -83,6 +92,9 @@ describe('automl', () => {
     const failure = page.getByTestId('automl.failure');
     if (await failure.count()) throw new Error(`The AutoML job failed: ${await failure.textContent()}`);
     expect(await status.textContent()).toBe('Completed');
+    const overlapLine = await withTimeout(overlap, 10_000, 'the AutoML job\'s log of trials at a time');
+    console.info(overlapLine);
+    expect(overlapLine).toMatch(/: 2 trials at a time \(concurrency 2/);
 
     // The leaderboard: 8 trials, best first.
     const rows = page.getByTestId('automl.leaderboard-row');

@@ -5,7 +5,8 @@
  * columns; `runAutoML` with each finished trial written as a completed child run and the parent's info (task,
  * metric, findings, best so far) updated as soon as known; then, when a best model exists, the model refit and
  * explained (`automl-final.ts`) and stored as the parent's `AUTOML_MODEL_FILE` artifact; the run ends completed.
- * A bad input (`AutoMLInputError`) fails the run with its user-facing message; a budget too short for one trial
+ * The search fits up to `spec.concurrency` trials at once in a pool of nested fit workers (`tabular-fit-pool.ts`),
+ * terminated when the search ends, is canceled or fails. A bad input (`AutoMLInputError`) fails the run with its user-facing message; a budget too short for one trial
  * completes it with a message and no model; a cancel ends it canceled, keeping the trials that finished.
  */
 import { defaultMetric, parseAutoMLSpec } from '../core/automl/automl-spec';
@@ -22,6 +23,7 @@ import { transitionRun } from '../storage/run-status';
 import type { WorkspaceDb } from '../storage/workspace-schema';
 import { loadAutoMLTable } from './automl-data';
 import { finalizeAutoMLModel } from './automl-final';
+import { createTabularFitPool } from './tabular-fit-pool';
 
 /** What the environment provides to every AutoML job. */
 export interface AutoMLJobOptions {
@@ -146,25 +148,34 @@ async function execute(db: WorkspaceDb, run: AutoMLRecord, request: AutoMLRunReq
 
   let trialsFinished = 0;
   await updateAutoMLInfo(db, run.id, { phase: 'searching', findings: table.findings });
-  const result: AutoMLResult = await runAutoML(table.columns, spec, {
-    signal,
-    ...(request.options.now ? { now: request.options.now } : {}),
-    onFindings: (findings) => {
-      // Called once the target is checked: the task and metric are known from here on.
-      const target = table.columns.find((c) => c.name === spec.target);
-      const task = spec.task ?? (target ? detectAutoMLTask(target) : undefined);
-      const metric = spec.metric ?? (task ? defaultMetric(task) : undefined);
-      writer.update({ findings: [...table.findings, ...findings.map(copyFinding)], ...(task ? { task } : {}), ...(metric ? { metric } : {}) });
-    },
-    onTrial: (trial) => {
-      const { trial: number, family, params, foldScores, mean, std, trainMs } = trial;
-      writer.addTrial({ number, family, params, foldScores, mean, std, trainMs });
-      report({ status: 'searching', trialsFinished: ++trialsFinished });
-      // The search waits for the write: pages watching storage see each trial as it ends, and the event loop turns
-      // (a cancel message reaches this worker) even when every fit is shorter than the engines' time slice.
-      return writer.settled();
-    },
-  });
+  // In a browser, `spec.concurrency` trials fit at once in nested fit workers; in Node (tests, CLI), in process.
+  const pool = createTabularFitPool(spec.concurrency);
+  let result: AutoMLResult;
+  try {
+    result = await runAutoML(table.columns, spec, {
+      signal,
+      ...(pool ? { fitFold: pool.fitFold } : {}),
+      ...(request.options.now ? { now: request.options.now } : {}),
+      onFindings: (findings) => {
+        // Called once the target is checked: the task and metric are known from here on.
+        const target = table.columns.find((c) => c.name === spec.target);
+        const task = spec.task ?? (target ? detectAutoMLTask(target) : undefined);
+        const metric = spec.metric ?? (task ? defaultMetric(task) : undefined);
+        writer.update({ findings: [...table.findings, ...findings.map(copyFinding)], ...(task ? { task } : {}), ...(metric ? { metric } : {}) });
+      },
+      onTrial: (trial) => {
+        const { trial: number, family, params, foldScores, mean, std, trainMs } = trial;
+        writer.addTrial({ number, family, params, foldScores, mean, std, trainMs });
+        report({ status: 'searching', trialsFinished: ++trialsFinished });
+        // The search waits for the write: pages watching storage see each trial as it ends, and the event loop turns
+        // (a cancel message reaches this worker) even when every fit is shorter than the engines' time slice.
+        return writer.settled();
+      },
+    });
+  } finally {
+    pool?.close();
+  }
+  if (pool) console.info(`AutoML run ${run.id}: ${pool.maxBusy} trials at a time (concurrency ${spec.concurrency}, ${pool.started} fit workers started)`);
   await writer.flush();
   // An abandoned job (a worker being killed) stops the search like a cancel, but must write no final status.
   if (signal.reason instanceof AutoMLJobAbandoned) throw signal.reason;

@@ -24,6 +24,8 @@ export interface AutoMLJobSpec {
   families?: string[];
   /** Try a greedy ensemble of the best trials (default true). */
   ensemble?: boolean;
+  /** Trials fitted at once, 1 to 16 (default 2); with a trial budget, the same concurrency gives the same leaderboard. */
+  concurrency?: number;
 }
 
 /** A guardrail finding shown to the user (a copy of core's `GuardrailFinding`). */

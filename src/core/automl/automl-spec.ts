@@ -35,6 +35,8 @@ export const AutoMLSpecSchema = v.pipe(
     seed: v.optional(int(0, 2 ** 32 - 1), 0),
     families: v.optional(v.pipe(v.array(v.picklist(FAMILY_NAMES)), v.minLength(1, 'list at least one family'))),
     ensemble: v.optional(v.boolean(), true),
+    /** Trials fitted at once (in a worker pool in the browser); part of what makes a trial-budget search reproducible. */
+    concurrency: v.optional(int(1, 16), 2),
   }),
   v.check((s) => !(s.task === 'regression' && (s.metric === 'accuracy' || s.metric === 'log-loss')), 'metric must be r2 or rmse for a regression task'),
   v.check((s) => !(s.task !== undefined && s.task !== 'regression' && (s.metric === 'r2' || s.metric === 'rmse')), 'metric must be accuracy or log-loss for a classification task'),

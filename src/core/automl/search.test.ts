@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { AutoMLInputError, runAutoML } from './search';
+import { AutoMLInputError, runAutoML, type FoldExecutor } from './search';
+import { fitFoldInProcess } from './fit-trial';
 import type { RawColumn } from './guardrails';
 
 function iris(): RawColumn[] {
@@ -35,7 +36,7 @@ describe('runAutoML', () => {
   it('announces each trial before it runs and returns what a refit needs', async () => {
     const data = columns(40, (i) => ({ x: i % 5, c: ['a', 'b'][i % 2], y: i === 3 ? null : i % 2 }));
     const events: string[] = [];
-    const result = await runAutoML(data, { target: 'y', budget: { trials: 3 }, validation: { kind: 'cv', folds: 3 } }, {
+    const result = await runAutoML(data, { target: 'y', budget: { trials: 3 }, validation: { kind: 'cv', folds: 3 }, concurrency: 1 }, {
       onTrialStart: (t) => events.push(`start ${t.trial} ${t.family}`),
       onTrial: (t) => events.push(`end ${t.trial} ${t.family}`),
     });
@@ -102,5 +103,68 @@ describe('runAutoML', () => {
     expect(result.task).toBe('regression');
     expect(result.metric).toBe('r2');
     expect(result.leaderboard[0].mean).toBeGreaterThan(0.8);
+  });
+
+  it('with concurrency 1 finds exactly the sequential search\'s leaderboard', async () => {
+    // Recorded from the sequential search (one trial at a time) before trials ran concurrently: [trial, family, mean].
+    const sequential = [
+      [3, 'knn', 0.966667], [9, 'knn', 0.966667], [5, 'logistic', 0.966667], [10, 'knn', 0.966667], [11, 'decision-tree', 0.96], [1, 'decision-tree', 0.953333],
+      [4, 'hist-gradient-boosting', 0.953333], [7, 'knn', 0.953333], [8, 'knn', 0.946667], [6, 'mlp', 0.94], [2, 'random-forest', 0.926667], [12, 'decision-tree', 0.666667],
+    ];
+    const result = await runAutoML(iris(), { target: 'species', budget: { trials: 12 }, seed: 3, concurrency: 1 });
+    expect(result.leaderboard.map((r) => [r.trial, r.family, Number(r.mean.toFixed(6))])).toEqual(sequential);
+  }, 30_000);
+
+  it('gives the same leaderboard with concurrency 2 whatever order the trials finish in', async () => {
+    const spec = { target: 'species', budget: { trials: 10 }, seed: 5, concurrency: 2 };
+    let seed = 1;
+    const random = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+    let inFlight = 0;
+    let maxInFlight = 0;
+    const finished: number[] = [];
+    // Each fold waits a random 0-15 ms before its fit, so trials of a batch finish in random order.
+    const delayed: FoldExecutor = async (request, signal) => {
+      inFlight++;
+      maxInFlight = Math.max(maxInFlight, inFlight);
+      try {
+        await new Promise((resolve) => setTimeout(resolve, Math.floor(random() * 15)));
+        const pred = await fitFoldInProcess(request, signal);
+        if (request.foldIndex === 4) finished.push(request.trial);
+        return pred;
+      } finally {
+        inFlight--;
+      }
+    };
+    const strip = (r: Awaited<ReturnType<typeof runAutoML>>) => r.leaderboard.map(({ trainMs: _t, ...rest }) => rest);
+    const plain = await runAutoML(iris(), spec);
+    const a = await runAutoML(iris(), spec, { fitFold: delayed });
+    const orderA = finished.splice(0);
+    const b = await runAutoML(iris(), spec, { fitFold: delayed });
+    expect(maxInFlight).toBe(2);
+    expect(orderA).not.toEqual(finished); // the timing did differ...
+    expect(strip(a)).toEqual(strip(plain)); // ...the leaderboard did not
+    expect(strip(b)).toEqual(strip(plain));
+    expect(a.leaderboard.map((r) => r.trial).sort((x, y) => x - y)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    expect(a.ensemble?.weights).toEqual(plain.ensemble?.weights);
+    // A batch of two proposes two different families while more than one is live.
+    const sorted = [...a.leaderboard].sort((x, y) => x.trial - y.trial);
+    for (let t = 0; t + 1 < sorted.length; t += 2) expect(sorted[t].family).not.toBe(sorted[t + 1].family);
+  }, 60_000);
+
+  it('cancels running trials when the time is up and keeps the finished ones', async () => {
+    let t = 0;
+    const now = () => t;
+    // Trial 1 finishes in 10 ms of the fake clock; trial 2 would need far longer than the budget.
+    const executor: FoldExecutor = async (request, signal) => {
+      if (request.trial % 2 === 0) {
+        return new Promise((_, reject) => signal.addEventListener('abort', () => reject(signal.reason), { once: true }));
+      }
+      t += 2;
+      return fitFoldInProcess(request, signal);
+    };
+    const result = await runAutoML(iris(), { target: 'species', budget: { timeMs: 30 }, concurrency: 2 }, { now, fitFold: executor });
+    expect(result.stoppedBy).toBe('time');
+    expect(result.leaderboard.map((r) => r.trial)).toEqual([1]);
+    expect(result.best).toBeDefined();
   });
 });

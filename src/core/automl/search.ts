@@ -14,20 +14,25 @@
  *   cost-related parameters), so the same data, seed and trial budget give the same leaderboard on any machine.
  *   With a time budget (`timeMs`) they are measured milliseconds and the clock stops the search: results depend
  *   on the machine. A trial still running when the time is up is cancelled; the best finished trial is kept.
+ * - Up to `concurrency` trials run at once (`fit-trial.ts`, through an injectable fold executor): proposed together,
+ *   numbered in proposal order, their results applied in that order, so the same data, seed, trial budget and
+ *   concurrency give the same leaderboard whatever the timing. Concurrency 1 is the sequential search.
  */
-import { TABULAR_FAMILIES, familiesFor, fitTabularModel } from '../../engines/tabular/families';
+import { TABULAR_FAMILIES, familiesFor } from '../../engines/tabular/families';
 import type { JsonValue } from '../../protocol/sweep';
 import { Rng } from '../random/rng';
 import { canonicalJson } from '../tune/space';
 import type { AutoMLMetric } from './automl-spec';
 import { greedyEnsemble, type EnsembleResult } from './ensemble';
 import { fitFeaturizer } from './featurize';
+import { crossValidate, fitFoldInProcess, type FoldExecutor, type FoldMatrices } from './fit-trial';
 import type { AutoMLTask, ColumnAction, GuardrailFinding, RawColumn } from './guardrails';
-import { higherIsBetter, meanStd, metricValue, sortLeaderboard, type LeaderboardRow } from './leaderboard';
-import { configFromUnit, createFamilyState, proposeConfig, recordTrial, workOf, type FamilyState } from './local-search';
+import { higherIsBetter, meanStd, sortLeaderboard, type LeaderboardRow } from './leaderboard';
+import { configFromUnit, createFamilyState, proposeConfig, recordTrial, workOf, type FamilyState, type Proposal } from './local-search';
 import { AutoMLInputError, prepareAutoML } from './prepare';
 
 export { AutoMLInputError } from './prepare';
+export type { FoldExecutor, FoldFitRequest, FoldMatrices } from './fit-trial';
 
 /** A finished trial as reported while the search runs. */
 export interface TrialReport extends LeaderboardRow {
@@ -44,6 +49,11 @@ export interface AutoMLOptions {
   onTrialStart?: (trial: { trial: number; family: string; params: Readonly<Record<string, unknown>> }) => void;
   /** Clock for the time budget (default `performance.now`). */
   now?: () => number;
+  /**
+   * Fits one fold of a trial (default: in this thread). Up to the spec's `concurrency` trials call it at once; the
+   * browser's job passes a pool of workers. Must reject when its signal aborts (time up or canceled).
+   */
+  fitFold?: FoldExecutor;
 }
 
 export interface AutoMLResult {
@@ -72,14 +82,6 @@ export interface AutoMLResult {
   folds: { train: Uint32Array; validation: Uint32Array }[];
 }
 
-interface FoldData {
-  train: Uint32Array;
-  validation: Uint32Array;
-  Xtrain: Float64Array;
-  Xval: Float64Array;
-  ytrain: Float64Array;
-}
-
 const ENSEMBLE_CANDIDATES = 20;
 
 /** Runs an AutoML job on raw columns. Throws {@link AutoMLInputError} for bad input. */
@@ -88,9 +90,8 @@ export async function runAutoML(columns: readonly RawColumn[], specInput: unknow
   const started = now();
   const prepared = prepareAutoML(columns, specInput, options.onFindings);
   const { spec, task, metric, classes, nClasses, data, y, folds, report, findings } = prepared;
-  const nRows = y.length;
 
-  const foldData: FoldData[] = [];
+  const foldData: FoldMatrices[] = [];
   let featureNames: string[] = [];
   for (const fold of folds) {
     const featurizer = fitFeaturizer(data, report.actions, fold.train, y, task, nClasses);
@@ -132,6 +133,8 @@ export async function runAutoML(columns: readonly RawColumn[], specInput: unknow
     return Math.max(eci1, Math.min(eci2, eci1 * 20));
   };
 
+  const concurrency = spec.concurrency;
+  const executor = options.fitFold ?? fitFoldInProcess;
   let trialNo = 0;
   while (true) {
     if (trialNo >= maxTrials) {
@@ -146,78 +149,80 @@ export async function runAutoML(columns: readonly RawColumn[], specInput: unknow
       stoppedBy = 'time';
       break;
     }
-    const all = states.filter((s) => !s.exhausted);
-    if (all.length === 0) break;
-    // Every family gets its low-cost trial first (cheapest first), so that a family whose work model is off is
-    // still measured; after that, the lowest ECI wins.
-    const untried = all.filter((s) => !s.best);
-    const live = untried.length > 0 ? untried : all;
-    let pick = live[0];
-    let pickEci = eci(pick);
-    for (const s of live.slice(1)) {
-      const e = eci(s);
-      if (e < pickEci) {
-        pick = s;
-        pickEci = e;
+    // Up to `concurrency` trials at once, proposed before any of them runs: the families by ECI, one configuration
+    // each; a family proposes again only when every live family has one in the batch. Their results are applied in
+    // trial-number order below, so the leaderboard does not depend on which trial finishes first.
+    const batch: { trial: number; state: FamilyState; proposal: Proposal }[] = [];
+    const inBatch = new Set<FamilyState>();
+    while (batch.length < concurrency && trialNo + batch.length < maxTrials) {
+      const all = states.filter((s) => !s.exhausted);
+      if (all.length === 0) break;
+      const fresh = all.filter((s) => !inBatch.has(s));
+      const pool = fresh.length > 0 ? fresh : all;
+      // Every family gets its low-cost trial first (cheapest first), so that a family whose work model is off is
+      // still measured; after that, the lowest ECI wins.
+      const untried = pool.filter((s) => !s.best);
+      const live = untried.length > 0 ? untried : pool;
+      let pick = live[0];
+      let pickEci = eci(pick);
+      for (const s of live.slice(1)) {
+        const e = eci(s);
+        if (e < pickEci) {
+          pick = s;
+          pickEci = e;
+        }
       }
+      const proposal = proposeConfig(pick);
+      if (!proposal) {
+        pick.exhausted = true;
+        continue;
+      }
+      pick.tried.add(canonicalJson(proposal.config));
+      inBatch.add(pick);
+      batch.push({ trial: trialNo + batch.length + 1, state: pick, proposal });
     }
-    const proposal = proposeConfig(pick);
-    if (!proposal) {
-      pick.exhausted = true;
-      continue;
-    }
-    const { config } = proposal;
-    pick.tried.add(canonicalJson(config));
-    options.onTrialStart?.({ trial: trialNo + 1, family: pick.name, params: config });
+    if (batch.length === 0) break;
     const controller = new AbortController();
     const stop = () => controller.abort(options.signal?.reason ?? new Error('AutoML time budget reached'));
     options.signal?.addEventListener('abort', stop, { once: true });
     const timer = Number.isFinite(deadline) ? setTimeout(stop, Math.max(0, deadline - now())) : undefined;
-    const t0 = now();
-    const oof = new Float64Array(nRows * width);
-    const foldScores: number[] = [];
-    let aborted = false;
-    try {
-      for (const fold of foldData) {
-        const model = await fitTabularModel(
-          pick.name,
-          { X: fold.Xtrain, nRows: fold.train.length, nFeatures, y: fold.ytrain, task, ...(task === 'regression' ? {} : { nClasses }) },
-          config,
-          { seed: spec.seed, signal: controller.signal },
-        );
-        const pred = task === 'regression' ? model.predict(fold.Xval, fold.validation.length) : model.predictProba(fold.Xval, fold.validation.length);
-        fold.validation.forEach((r, i) => oof.set(pred.subarray(i * width, (i + 1) * width), r * width));
-        foldScores.push(metricValue(metric, y, oof, width, fold.validation));
-        if (controller.signal.aborted) throw controller.signal.reason;
+    const runs = batch.map(({ trial, state, proposal }) => {
+      options.onTrialStart?.({ trial, family: state.name, params: proposal.config });
+      const base = { trial, family: state.name, params: proposal.config, nFeatures, task, nClasses, seed: spec.seed };
+      return crossValidate(base, foldData, { y, metric, width, executor, signal: controller.signal, now });
+    });
+    const settled = await Promise.allSettled(runs);
+    clearTimeout(timer);
+    options.signal?.removeEventListener('abort', stop);
+    for (const [i, outcome] of settled.entries()) {
+      if (outcome.status === 'rejected') {
+        if (!controller.signal.aborted) throw outcome.reason;
+        continue; // cancelled by the clock or the user: the trials that finished are kept
       }
-    } catch (err) {
-      if (!controller.signal.aborted) throw err;
-      aborted = true;
-    } finally {
-      clearTimeout(timer);
-      options.signal?.removeEventListener('abort', stop);
+      const { trial, state, proposal } = batch[i];
+      const { oof, foldScores, ms } = outcome.value;
+      const { config } = proposal;
+      const work = workOf(state, config);
+      msPerWork = msPerWork === undefined ? ms / work : 0.7 * msPerWork + (0.3 * ms) / work;
+      const cost = byTime ? ms : work;
+      const { mean, std } = meanStd(foldScores);
+      const row: TrialReport = { trial, family: state.name, params: config, foldScores, mean, std, trainMs: ms, cost };
+      rows.push(row);
+      await options.onTrial?.(row);
+      oofs.set(trial, oof);
+      if (oofs.size > ENSEMBLE_CANDIDATES) {
+        const keepTrials = new Set(sortLeaderboard(rows, metric).slice(0, ENSEMBLE_CANDIDATES).map((r) => r.trial));
+        for (const t of oofs.keys()) if (!keepTrials.has(t)) oofs.delete(t);
+      }
+      const score = sign * mean;
+      recordTrial(state, proposal, cost, score);
+      globalBest = Math.max(globalBest, score);
     }
-    if (aborted) {
+    trialNo += batch.length;
+    if (controller.signal.aborted) {
       stoppedBy = options.signal?.aborted ? 'canceled' : 'time';
       break;
     }
-    const ms = now() - t0;
-    const work = workOf(pick, config);
-    msPerWork = msPerWork === undefined ? ms / work : 0.7 * msPerWork + (0.3 * ms) / work;
-    const cost = byTime ? ms : work;
-    trialNo++;
-    const { mean, std } = meanStd(foldScores);
-    const row: TrialReport = { trial: trialNo, family: pick.name, params: config, foldScores, mean, std, trainMs: ms, cost };
-    rows.push(row);
-    await options.onTrial?.(row);
-    oofs.set(trialNo, oof);
-    if (oofs.size > ENSEMBLE_CANDIDATES) {
-      const keepTrials = new Set(sortLeaderboard(rows, metric).slice(0, ENSEMBLE_CANDIDATES).map((r) => r.trial));
-      for (const t of oofs.keys()) if (!keepTrials.has(t)) oofs.delete(t);
-    }
-    const score = sign * mean;
-    recordTrial(pick, proposal, cost, score);
-    globalBest = Math.max(globalBest, score);
   }
 
   const leaderboard = sortLeaderboard(rows, metric);

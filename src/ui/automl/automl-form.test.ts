@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ColumnProfile, ColumnSchema } from '../../protocol/dataset';
-import { AUTOML_FAMILIES, AUTOML_FIELD_IDS, defaultDraft, draftProblems, draftToSpec, metricsFor, targetTask, type AutoMLFormData } from './automl-form';
+import { AUTOML_FAMILIES, AUTOML_FIELD_IDS, defaultDraft, maxTrialsAtOnce, draftProblems, draftToSpec, metricsFor, targetTask, type AutoMLFormData } from './automl-form';
 
 function column(name: string, type: ColumnSchema['type']): ColumnSchema {
   return { name, type, inferredType: type, storage: type === 'category' || type === 'text' ? 'dict' : 'f64' } as ColumnSchema;
@@ -23,7 +23,7 @@ describe('AutoML form', () => {
   it('starts valid with the defaults: 60 s, 5-fold CV, every family, ensembling', () => {
     const d = draft();
     expect(draftProblems(d, data)).toEqual([]);
-    expect(draftToSpec(d)).toEqual({ target: 'species', budget: { timeMs: 60_000 }, validation: { kind: 'cv', folds: 5 }, seed: 7, ensemble: true });
+    expect(draftToSpec(d)).toEqual({ target: 'species', budget: { timeMs: 60_000 }, validation: { kind: 'cv', folds: 5 }, seed: 7, concurrency: Math.min(2, maxTrialsAtOnce()), ensemble: true });
   });
 
   it('turns trials, a holdout, a task, a metric and chosen families into the spec', () => {
@@ -36,6 +36,7 @@ describe('AutoML form', () => {
       budget: { trials: 8 },
       validation: { kind: 'holdout', fraction: 0.25 },
       seed: 7,
+      concurrency: Math.min(2, maxTrialsAtOnce()),
       families: ['knn', 'logistic'],
       ensemble: false,
     });
@@ -69,5 +70,16 @@ describe('AutoML form', () => {
     expect(metricsFor('regression').map((m) => m.value)).toEqual(['default', 'r2', 'rmse']);
     expect(metricsFor('binary').map((m) => m.value)).toEqual(['default', 'accuracy', 'log-loss']);
     expect(AUTOML_FAMILIES).toHaveLength(7);
+  });
+
+  it('asks for 1 to the number of cores trials at once', () => {
+    expect(maxTrialsAtOnce(4)).toBe(4);
+    expect(maxTrialsAtOnce(undefined)).toBe(8);
+    expect(maxTrialsAtOnce(64)).toBe(16);
+    const max = maxTrialsAtOnce();
+    expect(draftToSpec({ ...draft(), concurrency: 1 }).concurrency).toBe(1);
+    for (const concurrency of [0, max + 1, 1.5, null]) {
+      expect(draftProblems({ ...draft(), concurrency }, data)).toEqual([{ fieldId: AUTOML_FIELD_IDS.concurrency, path: 'concurrency', message: `Enter a whole number of trials at once from 1 to ${max}` }]);
+    }
   });
 });

@@ -25,6 +25,8 @@ export interface AutoMLDraft {
   /** Percent of the rows held out (5 to 50). */
   holdoutPercent: number | null;
   seed: number | null;
+  /** Trials fitted at once (1 to {@link maxTrialsAtOnce}). */
+  concurrency: number | null;
   families: string[];
   ensemble: boolean;
 }
@@ -47,6 +49,7 @@ export const AUTOML_FIELD_IDS = {
   folds: 'automl-folds',
   holdout: 'automl-holdout',
   seed: 'automl-seed',
+  concurrency: 'automl-concurrency',
   families: 'automl-families',
 } as const;
 
@@ -60,6 +63,7 @@ const FIELD_LABELS: Record<string, string> = {
   [AUTOML_FIELD_IDS.folds]: 'Folds',
   [AUTOML_FIELD_IDS.holdout]: 'Holdout',
   [AUTOML_FIELD_IDS.seed]: 'Seed',
+  [AUTOML_FIELD_IDS.concurrency]: 'Trials at once',
   [AUTOML_FIELD_IDS.families]: 'Model families',
 };
 
@@ -102,7 +106,12 @@ export const AUTOML_FAMILIES: readonly { name: string; label: string; tasks: rea
   { name: 'mlp', label: 'Neural network (small MLP)', tasks: ['binary', 'multiclass', 'regression'] },
 ];
 
-/** The form's starting values: the dataset's target, a 60 s budget, 5-fold CV, every family, ensembling on. */
+/** The most trials the form lets run at once: the machine's logical cores (8 when unknown), at most 16. */
+export function maxTrialsAtOnce(hardwareConcurrency: number | undefined = globalThis.navigator?.hardwareConcurrency): number {
+  return Math.max(1, Math.min(16, hardwareConcurrency || 8));
+}
+
+/** The form's starting values: the dataset's target, a 60 s budget, 5-fold CV, 2 trials at once, every family, ensembling on. */
 export function defaultDraft(options: { target: string | null; columns: readonly ColumnSchema[]; datasetName: string; seed: number }): AutoMLDraft {
   const target = options.target ?? options.columns.at(-1)?.name ?? '';
   return {
@@ -117,6 +126,7 @@ export function defaultDraft(options: { target: string | null; columns: readonly
     folds: 5,
     holdoutPercent: 20,
     seed: options.seed,
+    concurrency: Math.min(2, maxTrialsAtOnce()),
     families: AUTOML_FAMILIES.map((f) => f.name),
     ensemble: true,
   };
@@ -164,6 +174,8 @@ export function draftProblems(draft: AutoMLDraft, data: AutoMLFormData): FormPro
     add(AUTOML_FIELD_IDS.holdout, 'validation.fraction', 'Enter a percentage of rows from 5 to 50');
   }
   if (!isInt(draft.seed, 0, 2 ** 32 - 1)) add(AUTOML_FIELD_IDS.seed, 'seed', 'Enter a whole number from 0 to 4294967295');
+  const maxAtOnce = maxTrialsAtOnce();
+  if (!isInt(draft.concurrency, 1, maxAtOnce)) add(AUTOML_FIELD_IDS.concurrency, 'concurrency', `Enter a whole number of trials at once from 1 to ${maxAtOnce}`);
   const task = draft.task !== 'detect' ? draft.task : detected && !('error' in detected) ? detected.task : undefined;
   if (draft.families.length === 0) add(AUTOML_FIELD_IDS.families, 'families', 'Choose at least one model family');
   else if (task && !draft.families.some((name) => AUTOML_FAMILIES.find((f) => f.name === name)?.tasks.includes(task))) {
@@ -188,6 +200,7 @@ export function draftToSpec(draft: AutoMLDraft): AutoMLJobSpec {
     budget: draft.budgetKind === 'time' ? { timeMs: (draft.seconds ?? 0) * 1000 } : { trials: draft.trials ?? 0 },
     validation: draft.validationKind === 'cv' ? { kind: 'cv', folds: draft.folds ?? 5 } : { kind: 'holdout', fraction: (draft.holdoutPercent ?? 20) / 100 },
     seed: draft.seed ?? 0,
+    concurrency: draft.concurrency ?? 2,
     // All families: left out, so the job picks every family that fits the task.
     ...(draft.families.length === AUTOML_FAMILIES.length ? {} : { families: [...draft.families] }),
     ensemble: draft.ensemble,
