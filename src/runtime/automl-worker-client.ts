@@ -2,7 +2,8 @@
  * @file The browser's AutoML worker: `workers/automl.worker.ts` behind comlink, as an `AutoMLWorkerHandle`. One worker
  * per AutoML job, terminated when the job ends.
  */
-import { proxy, releaseProxy, wrap } from 'comlink';
+import { proxy } from 'comlink';
+import { watchWorker } from './watched-worker';
 import type { AutoMLJobProgress, AutoMLWorkerApi } from '../protocol/automl-worker';
 
 /** One AutoML worker as the runtime sees it: its API, its death, and a way to stop it. */
@@ -21,36 +22,12 @@ export type AutoMLWorkerFactory = () => AutoMLWorkerHandle;
 /** Starts an AutoML worker (a module worker) and wraps its API. The default `AutoMLWorkerFactory`. */
 export function createAutoMLWorker(): AutoMLWorkerHandle {
   const worker = new Worker(new URL('../../workers/automl.worker.ts', import.meta.url), { type: 'module', name: 'benchtop-automl' });
-  const remote = wrap<AutoMLWorkerApi>(worker);
-  const listeners: ((error: Error) => void)[] = [];
-  let lost: Error | undefined;
-  let terminated = false;
-  const die = (error: Error) => {
-    if (lost) return;
-    lost = error;
-    for (const listener of listeners.splice(0)) listener(error);
-  };
-  worker.addEventListener('error', (event) => {
-    event.preventDefault();
-    die(new Error(`The AutoML worker stopped unexpectedly${event.message ? `: ${event.message}` : ''}`));
-  });
-  worker.addEventListener('messageerror', () => die(new Error('The AutoML worker sent a message that could not be read')));
+  const watched = watchWorker<AutoMLWorkerApi>(worker, 'AutoML worker');
+  const remote = watched.remote;
   const api: AutoMLWorkerApi = {
     // The callback is proxied, not cloned: functions cannot be structured-cloned, and progress must reach this thread.
     runAutoML: (workspaceId: string, runId: string, onProgress: (progress: AutoMLJobProgress) => void) => remote.runAutoML(workspaceId, runId, proxy(onProgress)),
     cancel: (runId: string) => remote.cancel(runId),
   };
-  return {
-    api,
-    onLost(listener) {
-      if (lost) listener(lost);
-      else listeners.push(listener);
-    },
-    terminate() {
-      if (terminated) return;
-      terminated = true;
-      remote[releaseProxy]();
-      worker.terminate();
-    },
-  };
+  return { api, onLost: watched.onLost, terminate: watched.terminate };
 }
