@@ -56,7 +56,7 @@ const ENGINES = {
   'tfjs-wasm': { label: 'TF.js wasm', engine: { kind: 'tfjs', backend: 'wasm' } },
   'tfjs-webgl': { label: 'TF.js webgl', engine: { kind: 'tfjs', backend: 'webgl' }, software: 'webgl' },
   'tfjs-webgpu': { label: 'TF.js webgpu', engine: { kind: 'tfjs', backend: 'webgpu' }, software: 'webgpu' },
-  'endpoint-tfjs': { label: 'endpoint, TF.js cpu', engine: { kind: 'endpoint', format: 'tfjs' } },
+  'endpoint-tfjs': { label: 'endpoint, TF.js (wasm)', engine: { kind: 'endpoint', format: 'tfjs' } },
   'endpoint-onnx': { label: 'endpoint, ORT wasm', engine: { kind: 'endpoint', format: 'onnx' } },
 };
 const BACKENDS = list('backends', Object.keys(ENGINES));
